@@ -1,0 +1,306 @@
+//! The command line: `serve`, `init`, `migrate`, `check`, `backup`, `bench`.
+//!
+//! Every command reads the same settings: `--data-dir` (PRINTDESK_DATA_DIR, default `./data`)
+//! and PRINTDESK_DATABASE_URL (default: SQLite at `<data-dir>/printdesk.db`).
+
+use std::io::Read;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use tokio::net::TcpListener;
+
+use crate::kernel::db::{Backend, Db};
+use crate::kernel::i18n::Locale;
+use crate::kernel::web::{self, AppState, Config};
+
+#[derive(Parser)]
+#[command(
+    name = "printdesk",
+    version,
+    about = "PrintDesk (印务台): web ERP for print, copy and sign shops"
+)]
+struct Cli {
+    /// Folder for the SQLite database and uploaded files.
+    #[arg(
+        long,
+        env = "PRINTDESK_DATA_DIR",
+        default_value = "data",
+        global = true
+    )]
+    data_dir: PathBuf,
+    /// Database URL: postgres://… for PostgreSQL; SQLite under the data folder when unset.
+    #[arg(
+        long,
+        env = "PRINTDESK_DATABASE_URL",
+        hide_env_values = true,
+        global = true
+    )]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web app (pages and JSON API).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "PRINTDESK_ADDR", default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        /// Mark cookies Secure (set when served over HTTPS).
+        #[arg(long, env = "PRINTDESK_SECURE_COOKIES")]
+        secure_cookies: bool,
+        /// Trust X-Forwarded-For (only behind your own reverse proxy).
+        #[arg(long, env = "PRINTDESK_TRUST_PROXY")]
+        trust_proxy: bool,
+    },
+    /// First-run set-up without a browser; the admin password is read from standard input.
+    Init {
+        #[arg(long)]
+        company: String,
+        #[arg(long)]
+        account_set: String,
+        #[arg(long)]
+        admin: String,
+        /// The admin's display name (the login when absent).
+        #[arg(long)]
+        admin_name: Option<String>,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Prove that every account set's journal balances and matches its documents.
+    Check,
+    /// Write a consistent copy of the database while the app runs.
+    Backup {
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("error: starting the runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("PRINTDESK_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// The database URL in effect: the explicit one, or SQLite under the data folder.
+pub fn database_url(data_dir: &Path, explicit: Option<&str>) -> anyhow::Result<String> {
+    match explicit.filter(|url| !url.trim().is_empty()) {
+        Some(url) => Ok(url.to_owned()),
+        None => {
+            std::fs::create_dir_all(data_dir)
+                .with_context(|| format!("creating the data folder {}", data_dir.display()))?;
+            Ok(crate::kernel::db::sqlite_url(data_dir))
+        }
+    }
+}
+
+/// Connects and migrates: what every command does first.
+pub async fn open_db(url: &str) -> anyhow::Result<Db> {
+    let db = Db::connect(url, 16).await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let url = database_url(&cli.data_dir, cli.database_url.as_deref())?;
+    match cli.command {
+        Command::Serve {
+            addr,
+            secure_cookies,
+            trust_proxy,
+        } => {
+            let db = open_db(&url).await?;
+            let config = Config {
+                addr,
+                data_dir: cli.data_dir,
+                database_url: url,
+                secure_cookies,
+                trust_proxy,
+            };
+            let listener = TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("listening on {addr}"))?;
+            tracing::info!("PrintDesk is serving on http://{}", listener.local_addr()?);
+            serve(
+                listener,
+                AppState {
+                    db,
+                    config: Arc::new(config),
+                },
+                shutdown_signal(),
+            )
+            .await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Init {
+            company,
+            account_set,
+            admin,
+            admin_name,
+        } => {
+            let db = open_db(&url).await?;
+            let mut password = String::new();
+            std::io::stdin()
+                .read_to_string(&mut password)
+                .context("reading the password from standard input")?;
+            let password = password.trim_end_matches(['\r', '\n']).to_owned();
+            let input = crate::system::setup::service::SetupInput {
+                company_name: company,
+                account_set_name: account_set,
+                display_name: admin_name.unwrap_or_default(),
+                login: admin,
+                confirm_password: password.clone(),
+                password,
+            };
+            match crate::system::setup::service::set_up(&db, &input, Locale::ZhCn).await {
+                Ok(()) => {
+                    println!(
+                        "PrintDesk is set up. Sign in as {} after `printdesk serve`.",
+                        input.login
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(err) => {
+                    for (field, message) in err.messages(Locale::ZhCn) {
+                        eprintln!("{field}: {message}");
+                    }
+                    Ok(ExitCode::from(2))
+                }
+            }
+        }
+        Command::Migrate => {
+            let db = Db::connect(&url, 2).await?;
+            let applied = db.migrate().await?;
+            println!("migrations applied: {applied:?}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check => {
+            let db = open_db(&url).await?;
+            let problems = crate::finance::journal::service::check_books(&db).await?;
+            if problems.is_empty() {
+                println!("ok: every account set's journal balances and matches its documents");
+                Ok(ExitCode::SUCCESS)
+            } else {
+                for problem in &problems {
+                    println!("{problem}");
+                }
+                Ok(ExitCode::FAILURE)
+            }
+        }
+        Command::Backup { out } => {
+            let db = Db::connect(&url, 2).await?;
+            backup(&db, &url, &out).await?;
+            println!("backup written to {}", out.display());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Serves the app on `listener` until `shutdown` completes.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let app = web::router(state);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+    .context("serving HTTP")
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
+
+/// Writes a consistent copy of the database to `out`: SQLite's `VACUUM INTO` (a snapshot taken
+/// inside one read transaction, safe while the app writes), or `pg_dump --format=custom`.
+pub async fn backup(db: &Db, url: &str, out: &Path) -> anyhow::Result<()> {
+    if out.exists() {
+        anyhow::bail!("{} exists already; choose a new file name", out.display());
+    }
+    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("creating {}", parent.display()))?;
+    }
+    match db.backend() {
+        Backend::Sqlite => {
+            let target = out
+                .to_str()
+                .context("the backup path must be valid UTF-8")?;
+            sqlx::query("vacuum into $1")
+                .bind(target)
+                .execute(db.pool())
+                .await
+                .context("VACUUM INTO")?;
+        }
+        Backend::Postgres => {
+            let status = tokio::process::Command::new("pg_dump")
+                .arg("--format=custom")
+                .arg("--no-owner")
+                .arg("--file")
+                .arg(out)
+                .arg("--dbname")
+                .arg(url)
+                .status()
+                .await
+                .context("running pg_dump (install the PostgreSQL client tools)")?;
+            if !status.success() {
+                anyhow::bail!("pg_dump failed with {status}");
+            }
+        }
+    }
+    Ok(())
+}

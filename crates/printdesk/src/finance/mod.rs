@@ -1,0 +1,21 @@
+//! 第三章 财务管理 — finance.
+//!
+//! - `ledger_account`: the chart of accounts (会计科目, manual 3.5), seeded per account set.
+//! - `journal`: journal entries (凭证) — `post` for every money movement, reversal (红冲), and
+//!   the check that the books balance (`printdesk check`).
+
+pub mod journal;
+pub mod ledger_account;
+
+use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::kernel::web::AppState;
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+}
+
+pub(crate) fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+}

@@ -1,0 +1,257 @@
+//! The database: one [`Db`] over SQLite or PostgreSQL through sqlx's `Any` driver.
+//!
+//! Every query in PrintDesk is one text that runs on both backends (`$1` placeholders, the shared
+//! SQL subset; DESIGN.md "Stack"). Where the dialects really differ, the difference lives here
+//! behind a named function, never in a chapter. This module also owns the embedded migrations
+//! ([`Db::migrate`]) and the one way to open a write transaction ([`Db::begin_write`]).
+//!
+//! It knows nothing of business tables.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{Any, AnyPool, ConnectOptions, Executor};
+
+/// A write transaction. Dropping it without `commit` rolls it back: that is how a failed use case
+/// leaves nothing half-saved.
+pub type Tx = sqlx::Transaction<'static, Any>;
+
+/// The two supported backends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A connection pool plus the backend it talks to. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+/// Errors of the store layer (CONVENTIONS.md §5).
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Occurs when a row does not exist, or exists in another account set.
+    #[error("row not found")]
+    NotFound,
+    /// Occurs when a unique or foreign-key constraint refuses the write.
+    #[error("constraint violated: {0}")]
+    Conflict(String),
+    /// Anything else the database reported.
+    #[error(transparent)]
+    Db(sqlx::Error),
+}
+
+/// What store functions return.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+impl From<sqlx::Error> for StoreError {
+    fn from(err: sqlx::Error) -> StoreError {
+        match err {
+            sqlx::Error::RowNotFound => StoreError::NotFound,
+            sqlx::Error::Database(db_err)
+                if db_err.is_unique_violation() || db_err.is_foreign_key_violation() =>
+            {
+                StoreError::Conflict(db_err.message().to_owned())
+            }
+            other => StoreError::Db(other),
+        }
+    }
+}
+
+struct Migration {
+    version: i64,
+    name: &'static str,
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+/// The embedded migrations, in order. `tests/tidy.rs` checks this list against both folders.
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "kernel",
+    sqlite: include_str!("../../migrations/sqlite/0001_kernel.sql"),
+    postgres: include_str!("../../migrations/postgres/0001_kernel.sql"),
+}];
+
+/// Versions and names of the embedded migrations, for the tidy test and `printdesk migrate`.
+pub fn migration_names() -> Vec<(i64, &'static str)> {
+    MIGRATIONS.iter().map(|m| (m.version, m.name)).collect()
+}
+
+/// The SQLite URL for the default database file under `data_dir`.
+pub fn sqlite_url(data_dir: &Path) -> String {
+    format!(
+        "sqlite://{}?mode=rwc",
+        data_dir.join("printdesk.db").display()
+    )
+}
+
+impl Db {
+    /// Connects to `url` (`sqlite://…` or `postgres://…`). For SQLite the file is created if
+    /// missing and every connection gets WAL, `synchronous=NORMAL`, a busy timeout and foreign keys.
+    pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Db> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            anyhow::bail!("unsupported database URL (expected sqlite:// or postgres://)");
+        };
+        let options = AnyConnectOptions::from_str(url)
+            .context("parsing the database URL")?
+            .log_statements(tracing::log::LevelFilter::Trace)
+            .log_slow_statements(tracing::log::LevelFilter::Warn, Duration::from_millis(500));
+        let pool = AnyPoolOptions::new()
+            .max_connections(max_connections)
+            .min_connections(0)
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // WAL lets readers work while one writer commits; NORMAL is durable in
+                        // WAL mode except for the last transactions on power loss, never corrupt.
+                        conn.execute(
+                            "pragma journal_mode = wal; pragma synchronous = normal; \
+                             pragma busy_timeout = 10000; pragma foreign_keys = on;",
+                        )
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await
+            .context("connecting to the database")?;
+        Ok(Db { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The pool, for reads outside a transaction.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Opens a write transaction. On SQLite this is `BEGIN IMMEDIATE`, which takes the write lock
+    /// up front: a deferred `BEGIN` that reads and then writes fails with "database is locked"
+    /// under concurrency (DESIGN.md measured 14 of 16 failing). On PostgreSQL a plain `BEGIN`;
+    /// callers use atomic updates or `for update` (see [`Db::for_update`]).
+    pub async fn begin_write(&self) -> Result<Tx, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("begin immediate").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
+    /// The row-lock suffix for a `select` inside a write transaction: `for update` on PostgreSQL,
+    /// nothing on SQLite, whose `BEGIN IMMEDIATE` already holds the only write lock.
+    pub fn for_update(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite => "",
+            Backend::Postgres => " for update",
+        }
+    }
+
+    /// Whether the database answers, for `/healthz`.
+    pub async fn ping(&self) -> bool {
+        sqlx::query("select 1").execute(&self.pool).await.is_ok()
+    }
+
+    /// Applies the embedded migrations that are not yet applied, each in its own transaction.
+    /// Returns the versions it applied.
+    pub async fn migrate(&self) -> anyhow::Result<Vec<i64>> {
+        sqlx::query(
+            r#"create table if not exists schema_migrations (
+                version bigint primary key,
+                name text not null,
+                applied_at text not null
+            )"#,
+        )
+        .execute(&self.pool)
+        .await
+        .context("creating schema_migrations")?;
+        let mut applied = Vec::new();
+        for migration in MIGRATIONS {
+            let mut tx = self.begin_write().await?;
+            let done: Option<i64> =
+                sqlx::query_scalar("select version from schema_migrations where version = $1")
+                    .bind(migration.version)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if done.is_some() {
+                continue;
+            }
+            let text = match self.backend {
+                Backend::Sqlite => migration.sqlite,
+                Backend::Postgres => migration.postgres,
+            };
+            sqlx::raw_sql(sqlx::AssertSqlSafe(text))
+                .execute(&mut *tx)
+                .await
+                .with_context(|| {
+                    format!(
+                        "applying migration {:04}_{}",
+                        migration.version, migration.name
+                    )
+                })?;
+            sqlx::query(
+                "insert into schema_migrations (version, name, applied_at) values ($1, $2, $3)",
+            )
+            .bind(migration.version)
+            .bind(migration.name)
+            .bind(crate::kernel::clock::now_text())
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            applied.push(migration.version);
+        }
+        Ok(applied)
+    }
+
+    /// Closes the pool, waiting for connections to finish.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Reads a 0/1 flag column.
+pub fn flag(value: i64) -> bool {
+    value != 0
+}
+
+/// Writes a flag column.
+pub fn to_flag(value: bool) -> i64 {
+    i64::from(value)
+}
+
+/// Takes the next number of a gap-free sequence (journal entry numbers, order numbers) inside the
+/// caller's transaction. The row lock taken by the upsert serialises concurrent writers, and a
+/// rolled-back transaction gives its number back, so numbers have no gaps.
+pub async fn next_in_sequence(
+    tx: &mut Tx,
+    account_set_id: i64,
+    kind: &str,
+    period: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        r#"insert into doc_sequences (account_set_id, kind, period, next_value)
+           values ($1, $2, $3, 2)
+           on conflict (account_set_id, kind, period)
+           do update set next_value = doc_sequences.next_value + 1
+           returning next_value - 1"#,
+    )
+    .bind(account_set_id)
+    .bind(kind)
+    .bind(period)
+    .fetch_one(&mut **tx)
+    .await
+}

@@ -1,0 +1,160 @@
+//! The recycle bin (回收站) mechanism, usable by any document table.
+//!
+//! A document kind declares a [`RecycleKind`]: its table, the catalog key of its name, the column
+//! shown in the bin, and the SQL that tells whether money is posted against a row. Deleting sets
+//! `deleted_at`/`deleted_by`; restoring clears them; purging removes the row for good and is
+//! refused while money is posted (DESIGN.md rule 4: such a document can only be reversed).
+//! Table and column names come only from these constants, never from a request.
+
+use sqlx::FromRow;
+
+use crate::kernel::auth::UserId;
+use crate::kernel::clock;
+use crate::kernel::db::{Db, StoreError, StoreResult, Tx};
+use crate::kernel::tenancy::Scope;
+
+/// A document kind that can go to the recycle bin.
+#[derive(Debug)]
+pub struct RecycleKind {
+    /// The route segment and audit `doc_kind`, e.g. `ledger_account`.
+    pub key: &'static str,
+    /// The table, e.g. `ledger_accounts`. Must have `id`, `account_set_id`, `deleted_at`, `deleted_by`.
+    pub table: &'static str,
+    /// Catalog key of the kind's name, e.g. `finance.ledger_account.title`.
+    pub label_key: &'static str,
+    /// SQL expression over the row (alias `d`) that describes it in the bin, e.g. `d.code || ' ' || d.name`.
+    pub describe_sql: &'static str,
+    /// `select count(*)` of postings that make purging impossible; `$1` is the account set, `$2` the id.
+    pub posted_sql: Option<&'static str>,
+}
+
+/// A deleted document as listed in the bin.
+#[derive(FromRow)]
+pub struct BinItem {
+    pub id: i64,
+    pub description: String,
+    pub deleted_at: String,
+    pub deleted_by: Option<String>,
+}
+
+/// Why a purge was refused.
+#[derive(Debug, PartialEq, Eq)]
+pub enum PurgeRefusal {
+    /// Occurs when journal lines or payments reference the document.
+    MoneyPosted,
+    /// Occurs when other rows still refer to it.
+    StillReferenced,
+}
+
+/// Moves a live document to the bin. `NotFound` if it is not live in this account set.
+pub async fn move_to_bin(
+    tx: &mut Tx,
+    scope: &Scope,
+    kind: &RecycleKind,
+    id: i64,
+    user: UserId,
+) -> StoreResult<()> {
+    let sql = format!(
+        "update {} set deleted_at = $3, deleted_by = $4 where account_set_id = $1 and id = $2 and deleted_at is null",
+        kind.table
+    );
+    let res = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(scope.id())
+        .bind(id)
+        .bind(clock::now_text())
+        .bind(user.0)
+        .execute(&mut **tx)
+        .await?;
+    if res.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// Brings a document back from the bin. `NotFound` if it is not in this account set's bin;
+/// `Conflict` if a live row now holds its unique key.
+pub async fn restore(tx: &mut Tx, scope: &Scope, kind: &RecycleKind, id: i64) -> StoreResult<()> {
+    let sql = format!(
+        "update {} set deleted_at = null, deleted_by = null where account_set_id = $1 and id = $2 and deleted_at is not null",
+        kind.table
+    );
+    let res = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(scope.id())
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    if res.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// Deletes a binned document for good, unless money is posted against it.
+pub async fn purge(
+    tx: &mut Tx,
+    scope: &Scope,
+    kind: &RecycleKind,
+    id: i64,
+) -> StoreResult<Result<(), PurgeRefusal>> {
+    let exists_sql = format!(
+        "select count(*) from {} where account_set_id = $1 and id = $2 and deleted_at is not null",
+        kind.table
+    );
+    let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(exists_sql))
+        .bind(scope.id())
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?;
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    if let Some(posted_sql) = kind.posted_sql {
+        let posted: i64 = sqlx::query_scalar(posted_sql)
+            .bind(scope.id())
+            .bind(id)
+            .fetch_one(&mut **tx)
+            .await?;
+        if posted > 0 {
+            return Ok(Err(PurgeRefusal::MoneyPosted));
+        }
+    }
+    let sql = format!(
+        "delete from {} where account_set_id = $1 and id = $2",
+        kind.table
+    );
+    match sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(scope.id())
+        .bind(id)
+        .execute(&mut **tx)
+        .await
+    {
+        Ok(_) => Ok(Ok(())),
+        Err(sqlx::Error::Database(e)) if e.is_foreign_key_violation() => {
+            Ok(Err(PurgeRefusal::StillReferenced))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The bin's content for one kind, most recently deleted first.
+pub async fn list_in_recycle_bin(
+    db: &Db,
+    scope: &Scope,
+    kind: &RecycleKind,
+) -> StoreResult<Vec<BinItem>> {
+    let sql = format!(
+        r#"select d.id, {} as description, d.deleted_at, u.display_name as deleted_by
+           from {} d left join users u on u.id = d.deleted_by
+           where d.account_set_id = $1 and d.deleted_at is not null
+           order by d.deleted_at desc"#,
+        kind.describe_sql, kind.table
+    );
+    let mut rows = sqlx::query_as::<_, BinItem>(sqlx::AssertSqlSafe(sql))
+        .bind(scope.id())
+        .fetch_all(db.pool())
+        .await?;
+    for row in &mut rows {
+        row.deleted_at = clock::display_local(&row.deleted_at);
+    }
+    Ok(rows)
+}

@@ -1,0 +1,516 @@
+//! The HTTP shell: [`AppState`], the router, the middleware that every request passes, our own
+//! `Form` and `Json` extractors, static assets and `/healthz`.
+//!
+//! Every page and asset is served by the binary (DESIGN.md rule 6). Chapters export
+//! `router()` (pages) and `api_router()` (`/api/v1`, with OpenAPI) and this module merges them.
+//! Errors returned by handlers are rendered here once ([`web_context`]): JSON envelope for the
+//! API, an HTML page otherwise, in the user's language.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use askama::Template;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use serde::de::DeserializeOwned;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::kernel::auth::{self, CurrentUser, MaybeUser};
+use crate::kernel::db::Db;
+use crate::kernel::error::{AppError, AppResult, FieldErrors, PendingError};
+use crate::kernel::i18n::{Locale, Message};
+
+/// Settings read once at start-up (flags and `PRINTDESK_*` variables).
+#[derive(Clone)]
+pub struct Config {
+    pub addr: SocketAddr,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    /// Adds `Secure` to cookies; set when PrintDesk is served over HTTPS.
+    pub secure_cookies: bool,
+    /// Takes the client address from `X-Forwarded-For`; set only behind a trusted reverse proxy.
+    pub trust_proxy: bool,
+}
+
+impl std::fmt::Debug for Config {
+    /// Redacts the database URL, which may hold a password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let scheme = self.database_url.split(':').next().unwrap_or("");
+        f.debug_struct("Config")
+            .field("addr", &self.addr)
+            .field("data_dir", &self.data_dir)
+            .field("database_url", &format!("{scheme}://[redacted]"))
+            .field("secure_cookies", &self.secure_cookies)
+            .field("trust_proxy", &self.trust_proxy)
+            .finish()
+    }
+}
+
+/// What every handler can reach. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+}
+
+/// Largest accepted request body for forms and JSON.
+const BODY_LIMIT: usize = 2 * 1024 * 1024;
+/// The cookie that carries the CSRF token of a browser that is not signed in yet.
+const PRE_SESSION_CSRF_COOKIE: &str = "pd_csrf";
+/// The cookie that remembers the UI language.
+pub const LOCALE_COOKIE: &str = "pd_locale";
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "PrintDesk API",
+        description = "印务台 JSON API. Sign in with POST /api/v1/auth/token, then send Authorization: Bearer TOKEN. Decimals are strings."
+    ),
+    components(schemas(ApiErrorBody, ApiFieldError))
+)]
+struct ApiDoc;
+
+/// The whole application: pages, API, assets and middleware.
+pub fn router(state: AppState) -> Router {
+    let (api, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(crate::system::api_router())
+        .merge(crate::finance::api_router())
+        .split_for_parts();
+    let openapi = Arc::new(openapi);
+    let api = api.route(
+        "/api/v1/openapi.json",
+        get(move || {
+            let openapi = Arc::clone(&openapi);
+            async move { axum::Json(openapi.as_ref().clone()) }
+        }),
+    );
+    Router::new()
+        .merge(crate::desktop::router())
+        .merge(crate::system::router())
+        .merge(crate::finance::router())
+        .merge(api)
+        .route("/healthz", get(healthz))
+        .route("/static/{*path}", get(static_asset))
+        .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            web_context,
+        ))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            let path = req
+                .extensions()
+                .get::<axum::extract::MatchedPath>()
+                .map_or("", |p| p.as_str())
+                .to_owned();
+            tracing::info_span!("request", method = %req.method(), path)
+        }))
+        .layer(CatchPanicLayer::custom(|_| {
+            tracing::error!("handler panicked");
+            AppError::Internal(anyhow::anyhow!("handler panicked")).into_response()
+        }))
+        .with_state(state)
+}
+
+async fn healthz(State(state): State<AppState>) -> Response {
+    if state.db.ping().await {
+        (StatusCode::OK, "ok").into_response()
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+    }
+}
+
+async fn not_found() -> AppError {
+    AppError::NotFound
+}
+
+/// The request's UI language, chosen by [`web_context`].
+impl FromRequestParts<AppState> for Locale {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &AppState,
+    ) -> Result<Locale, Self::Rejection> {
+        Ok(parts
+            .extensions
+            .get::<Locale>()
+            .copied()
+            .unwrap_or_default())
+    }
+}
+
+/// The CSRF token for forms of a browser that is not signed in, from the `pd_csrf` cookie.
+#[derive(Clone, Debug)]
+pub struct PreSessionCsrf(pub String);
+
+/// The client address: the socket's, or `X-Forwarded-For`'s first hop behind a trusted proxy.
+pub fn client_info(
+    parts_headers: &HeaderMap,
+    socket: Option<SocketAddr>,
+    trust_proxy: bool,
+) -> auth::ClientInfo {
+    let forwarded = trust_proxy
+        .then(|| {
+            parts_headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+        })
+        .flatten()
+        .and_then(|v| v.split(',').next())
+        .map(|v| v.trim().to_owned());
+    let ip = forwarded
+        .or_else(|| socket.map(|s| s.ip().to_string()))
+        .unwrap_or_default();
+    let user_agent = parts_headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    auth::ClientInfo { ip, user_agent }
+}
+
+/// Runs around every request: picks the language, makes sure a browser has a CSRF cookie before
+/// it signs in, renders errors, and sets protective headers.
+pub async fn web_context(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let (parts, body) = req.into_parts();
+    let locale = auth::cookie_value_in(&parts.headers, LOCALE_COOKIE)
+        .and_then(Locale::from_code)
+        .unwrap_or_else(|| {
+            Locale::from_accept_language(
+                parts
+                    .headers
+                    .get(header::ACCEPT_LANGUAGE)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or(""),
+            )
+        });
+    let existing_csrf = auth::cookie_value_in(&parts.headers, PRE_SESSION_CSRF_COOKIE)
+        .filter(|v| v.len() == 43)
+        .map(str::to_owned);
+    let is_api = parts.uri.path().starts_with("/api/");
+    let path_and_query = parts
+        .uri
+        .path_and_query()
+        .map_or("/", |p| p.as_str())
+        .to_owned();
+    req = Request::from_parts(parts, body);
+    let new_csrf = existing_csrf.is_none().then(auth::random_token);
+    let csrf = existing_csrf
+        .or_else(|| new_csrf.clone())
+        .unwrap_or_default();
+    req.extensions_mut().insert(locale);
+    req.extensions_mut().insert(PreSessionCsrf(csrf));
+
+    let mut res = next.run(req).await;
+    if let Some(PendingError(err)) = res.extensions_mut().remove::<PendingError>() {
+        res = render_error(&err, locale, is_api, &path_and_query);
+    }
+    let headers = res.headers_mut();
+    if let Some(token) = new_csrf.filter(|_| !is_api) {
+        let cookie = format!(
+            "{PRE_SESSION_CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{}",
+            if state.config.secure_cookies {
+                "; Secure"
+            } else {
+                ""
+            }
+        );
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            headers.append(header::SET_COOKIE, value);
+        }
+    }
+    headers.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    headers.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    headers.insert(
+        "content-security-policy",
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; \
+             script-src 'self'; form-action 'self'; frame-ancestors 'none'",
+        ),
+    );
+    res
+}
+
+/// The JSON body of every API error: `{"errors":[{"field":"login","message":"…"}]}`.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ApiErrorBody {
+    pub errors: Vec<ApiFieldError>,
+}
+
+/// One message of an API error; `field` is empty when the error concerns no field.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ApiFieldError {
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Template)]
+#[template(path = "kernel/error.html")]
+struct ErrorPage {
+    l: Locale,
+    status: u16,
+    title: String,
+    messages: Vec<String>,
+}
+
+fn render_error(err: &AppError, locale: Locale, is_api: bool, path_and_query: &str) -> Response {
+    if let AppError::Internal(cause) = err {
+        tracing::error!(error = format!("{cause:#}"), "request failed");
+    }
+    let status = err.status();
+    let messages = err.messages(locale);
+    if is_api {
+        let body = ApiErrorBody {
+            errors: messages
+                .into_iter()
+                .map(|(field, message)| ApiFieldError { field, message })
+                .collect(),
+        };
+        let mut res = (status, axum::Json(body)).into_response();
+        if let AppError::Throttled { retry_after_secs } = err
+            && let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string())
+        {
+            res.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        return res;
+    }
+    if matches!(err, AppError::Unauthenticated) {
+        let next = urlencode(path_and_query);
+        return Redirect::to(&format!("/sign-in?next={next}")).into_response();
+    }
+    let title_key = match status {
+        StatusCode::NOT_FOUND => "error.title_not_found",
+        StatusCode::FORBIDDEN => "error.title_forbidden",
+        StatusCode::UNPROCESSABLE_ENTITY => "error.title_invalid",
+        StatusCode::CONFLICT => "error.title_conflict",
+        StatusCode::TOO_MANY_REQUESTS => "error.title_throttled",
+        _ => "error.title_internal",
+    };
+    let page = ErrorPage {
+        l: locale,
+        status: status.as_u16(),
+        title: locale.t(title_key),
+        messages: messages.into_iter().map(|(_, m)| m).collect(),
+    };
+    (status, render(&page)).into_response()
+}
+
+/// Renders a template to an HTML response; a template error is an internal error.
+pub fn render(template: &impl Template) -> Response {
+    match template.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(err) => {
+            tracing::error!(error = %err, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "系统出错，请重试").into_response()
+        }
+    }
+}
+
+/// Percent-encodes a query value.
+pub fn urlencode(text: &str) -> String {
+    serde_urlencoded::to_string([("", text)])
+        .map(|s| s[1..].to_owned())
+        .unwrap_or_default()
+}
+
+/// A path to return to after sign-in: only local paths, never another site.
+pub fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
+        next
+    } else {
+        "/"
+    }
+}
+
+/// A urlencoded form, checked against the CSRF token of the session (or, before sign-in, of the
+/// `pd_csrf` cookie). A form without the right `csrf_token` field is refused with 403 before the
+/// handler runs, so no handler can forget the check.
+pub struct Form<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for Form<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &AppState) -> AppResult<Form<T>> {
+        let (mut parts, body) = req.into_parts();
+        let MaybeUser(user) = MaybeUser::from_request_parts(&mut parts, state).await?;
+        let expected = match &user {
+            Some(user) => user.csrf_token().map(str::to_owned),
+            None => parts
+                .extensions
+                .get::<PreSessionCsrf>()
+                .map(|c| c.0.clone()),
+        };
+        let content_type_ok = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        let bytes = Bytes::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(|_| AppError::field("body", Message::new("error.body_too_large")))?;
+        if !content_type_ok {
+            return Err(AppError::field(
+                "body",
+                Message::new("error.malformed_form"),
+            ));
+        }
+        let sent = form_urlencoded_value(&bytes, "csrf_token");
+        match (expected, sent) {
+            (Some(expected), Some(sent)) if auth::same_secret(&expected, &sent) => {}
+            _ => return Err(AppError::CsrfRejected),
+        }
+        let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded_parse(&bytes));
+        let value = serde_path_to_error::deserialize(deserializer).map_err(|err| {
+            let field = err.path().to_string();
+            AppError::Invalid(FieldErrors::single(
+                field,
+                Message::new("error.malformed_form"),
+            ))
+        })?;
+        Ok(Form(value))
+    }
+}
+
+fn form_urlencoded_parse(bytes: &[u8]) -> form_urlencoded::Parse<'_> {
+    form_urlencoded::parse(bytes)
+}
+
+fn form_urlencoded_value(bytes: &[u8], name: &str) -> Option<String> {
+    form_urlencoded::parse(bytes)
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.into_owned())
+}
+
+/// A JSON body parsed into `T`, with a wrong type or a missing field reported as a field error
+/// naming its path (`lines[0].quantity`). A browser session calling the API with its cookie must
+/// send the CSRF token in `X-CSRF-Token`; bearer tokens need none.
+pub struct Json<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for Json<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &AppState) -> AppResult<Json<T>> {
+        let (mut parts, body) = req.into_parts();
+        let MaybeUser(user) = MaybeUser::from_request_parts(&mut parts, state).await?;
+        if let Some(expected) = user.as_ref().and_then(CurrentUser::csrf_token) {
+            let sent = parts
+                .headers
+                .get("x-csrf-token")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            if !auth::same_secret(expected, sent) {
+                return Err(AppError::CsrfRejected);
+            }
+        }
+        let json_type = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"));
+        if !json_type {
+            return Err(AppError::field(
+                "body",
+                Message::new("error.json_content_type"),
+            ));
+        }
+        let bytes = Bytes::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(|_| AppError::field("body", Message::new("error.body_too_large")))?;
+        let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
+        let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
+            let path = err.path().to_string();
+            let inner = err.into_inner();
+            let (field, key) = if inner.is_syntax() || inner.is_eof() {
+                ("body".to_owned(), "error.json_syntax")
+            } else if inner.to_string().starts_with("missing field") {
+                let missing = inner.to_string().split('`').nth(1).unwrap_or("").to_owned();
+                let field = if path == "." {
+                    missing
+                } else {
+                    format!("{path}.{missing}")
+                };
+                (field, "error.json_missing")
+            } else {
+                (path, "error.json_type")
+            };
+            AppError::Invalid(FieldErrors::single(field, Message::new(key)))
+        })?;
+        Ok(Json(value))
+    }
+}
+
+/// A numeric id from the path; anything else is "not found", never a 400 in axum's words.
+pub struct IdPath(pub i64);
+
+impl FromRequestParts<AppState> for IdPath {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> AppResult<IdPath> {
+        let axum::extract::Path(text) =
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map_err(|_| AppError::NotFound)?;
+        text.parse().map(IdPath).map_err(|_| AppError::NotFound)
+    }
+}
+
+/// A `303 See Other` to `to`, the answer to a successful form post.
+pub fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+/// The `Set-Cookie` value for the session cookie; `None` clears it.
+pub fn session_cookie(value: Option<&str>, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    match value {
+        Some(value) => format!(
+            "{}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=604800{secure}",
+            auth::SESSION_COOKIE
+        ),
+        None => format!(
+            "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}",
+            auth::SESSION_COOKIE
+        ),
+    }
+}
+
+/// The `Set-Cookie` value that remembers the UI language for a year.
+pub fn locale_cookie(locale: Locale) -> String {
+    format!(
+        "{LOCALE_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000",
+        locale.code()
+    )
+}
+
+/// Serves the files under `static/`, compiled into the binary.
+async fn static_asset(axum::extract::Path(path): axum::extract::Path<String>) -> Response {
+    let Some((bytes, content_type)) = crate::kernel::assets::get(&path) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        bytes,
+    )
+        .into_response()
+}
