@@ -386,10 +386,6 @@ impl<T: DeserializeOwned> FromRequest<AppState> for Form<T> {
     }
 }
 
-fn form_urlencoded_parse(bytes: &[u8]) -> form_urlencoded::Parse<'_> {
-    form_urlencoded::parse(bytes)
-}
-
 fn form_urlencoded_value(bytes: &[u8], name: &str) -> Option<String> {
     form_urlencoded::parse(bytes)
         .find(|(key, _)| key == name)
