@@ -374,11 +374,11 @@ impl<T: DeserializeOwned> FromRequest<AppState> for Form<T> {
             (Some(expected), Some(sent)) if auth::same_secret(&expected, &sent) => {}
             _ => return Err(AppError::CsrfRejected),
         }
-        let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded_parse(&bytes));
-        let value = serde_path_to_error::deserialize(deserializer).map_err(|err| {
-            let field = err.path().to_string();
+        // serde_html_form, unlike serde_urlencoded, reads repeated keys (checkboxes) into a Vec.
+        let value = serde_html_form::from_bytes(&bytes).map_err(|err| {
+            tracing::debug!(error = %err, "form not readable");
             AppError::Invalid(FieldErrors::single(
-                field,
+                "form",
                 Message::new("error.malformed_form"),
             ))
         })?;

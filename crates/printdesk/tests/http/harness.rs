@@ -48,7 +48,8 @@ pub const ADMIN_PASSWORD: &str = "Admin2026!";
 
 /// True (and says so) when PostgreSQL tests are skipped on purpose.
 pub fn skip_postgres() -> bool {
-    let skip = std::env::var("PRINTDESK_TEST_SKIP_POSTGRES").is_ok_and(|v| !v.is_empty() && v != "0");
+    let skip =
+        std::env::var("PRINTDESK_TEST_SKIP_POSTGRES").is_ok_and(|v| !v.is_empty() && v != "0");
     if skip {
         eprintln!("skipping the PostgreSQL run: PRINTDESK_TEST_SKIP_POSTGRES is set");
     }
@@ -56,7 +57,8 @@ pub fn skip_postgres() -> bool {
 }
 
 fn postgres_admin_url() -> String {
-    std::env::var("PRINTDESK_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
+    std::env::var("PRINTDESK_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
 }
 
 fn random_name(prefix: &str) -> String {
@@ -94,13 +96,20 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
                 .execute(&mut conn)
                 .await
                 .expect("creating the test database");
-            let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(base, _)| base).to_owned();
+            let base = admin_url
+                .rsplit_once('/')
+                .map_or(admin_url.as_str(), |(base, _)| base)
+                .to_owned();
             (format!("{base}/{name}"), Some(name))
         }
     };
-    let db = Db::connect(&database_url, 8).await.expect("connecting to the test database");
+    let db = Db::connect(&database_url, 8)
+        .await
+        .expect("connecting to the test database");
     db.migrate().await.expect("migrating the test database");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("binding a port");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("binding a port");
     let addr = listener.local_addr().expect("local address");
     let config = Config {
         addr,
@@ -109,7 +118,10 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
         secure_cookies: false,
         trust_proxy: false,
     };
-    let state = AppState { db: db.clone(), config: Arc::new(config) };
+    let state = AppState {
+        db: db.clone(),
+        config: Arc::new(config),
+    };
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(async move {
         let _ = printdesk::cli::serve(listener, state, async move {
@@ -139,14 +151,19 @@ impl Drop for TestApp {
             // Drop runs outside async; a short-lived thread with its own runtime removes the database.
             let admin_url = postgres_admin_url();
             let _ = std::thread::spawn(move || {
-                let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+                let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                else {
                     return;
                 };
                 runtime.block_on(async move {
                     if let Ok(mut conn) = sqlx::postgres::PgConnection::connect(&admin_url).await {
-                        let _ = sqlx::query(sqlx::AssertSqlSafe(format!("drop database if exists {name} with (force)")))
-                            .execute(&mut conn)
-                            .await;
+                        let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                            "drop database if exists {name} with (force)"
+                        )))
+                        .execute(&mut conn)
+                        .await;
                     }
                 });
             })
@@ -195,7 +212,12 @@ impl TestApp {
         let res = browser
             .post_form("/sign-in", &[("login", login), ("password", password)])
             .await;
-        assert_eq!(res.status(), StatusCode::SEE_OTHER, "sign-in of {login} failed: {}", res.text().await.unwrap_or_default());
+        assert_eq!(
+            res.status(),
+            StatusCode::SEE_OTHER,
+            "sign-in of {login} failed: {}",
+            res.text().await.unwrap_or_default()
+        );
         browser
     }
 
@@ -214,8 +236,15 @@ impl TestApp {
             .expect("requesting a token");
         assert_eq!(res.status(), StatusCode::OK, "token for {login}");
         let body: Value = res.json().await.expect("token JSON");
-        let token = body["token"].as_str().expect("token in response").to_owned();
-        Api { base: self.base.clone(), http, token }
+        let token = body["token"]
+            .as_str()
+            .expect("token in response")
+            .to_owned();
+        Api {
+            base: self.base.clone(),
+            http,
+            token,
+        }
     }
 
     pub async fn api_admin(&self) -> Api {
@@ -224,7 +253,10 @@ impl TestApp {
 
     /// Runs a scalar query on the app's database (for asserting what was saved).
     pub async fn count(&self, sql: &'static str) -> i64 {
-        sqlx::query_scalar(sql).fetch_one(self.db.pool()).await.expect("count query")
+        sqlx::query_scalar(sql)
+            .fetch_one(self.db.pool())
+            .await
+            .expect("count query")
     }
 }
 
@@ -236,7 +268,11 @@ pub struct Browser {
 
 impl Browser {
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.http.get(format!("{}{path}", self.base)).send().await.expect("GET")
+        self.http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("GET")
     }
 
     pub async fn get_text(&self, path: &str) -> (StatusCode, String) {
@@ -266,13 +302,21 @@ impl Browser {
 
     /// Posts exactly these fields (no CSRF token added).
     pub async fn post_form_raw(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-        self.http.post(format!("{}{path}", self.base)).form(fields).send().await.expect("POST")
+        self.http
+            .post(format!("{}{path}", self.base))
+            .form(fields)
+            .send()
+            .await
+            .expect("POST")
     }
 }
 
 /// The value of the first `csrf_token` field or meta tag in a page.
 pub fn extract_csrf(body: &str) -> Option<String> {
-    for marker in ["name=\"csrf_token\" value=\"", "name=\"csrf-token\" content=\""] {
+    for marker in [
+        "name=\"csrf_token\" value=\"",
+        "name=\"csrf-token\" content=\"",
+    ] {
         if let Some(start) = body.find(marker) {
             let rest = &body[start + marker.len()..];
             let token = &rest[..rest.find('"')?];
@@ -293,7 +337,13 @@ pub struct Api {
 
 impl Api {
     pub async fn get(&self, path: &str) -> (StatusCode, Value) {
-        let res = self.http.get(format!("{}{path}", self.base)).bearer_auth(&self.token).send().await.expect("GET");
+        let res = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .expect("GET");
         split(res).await
     }
 
@@ -322,7 +372,13 @@ impl Api {
     }
 
     pub async fn delete(&self, path: &str) -> (StatusCode, Value) {
-        let res = self.http.delete(format!("{}{path}", self.base)).bearer_auth(&self.token).send().await.expect("DELETE");
+        let res = self
+            .http
+            .delete(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .expect("DELETE");
         split(res).await
     }
 }
