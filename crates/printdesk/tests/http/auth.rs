@@ -190,7 +190,9 @@ async fn forms_need_the_sessions_csrf_token(backend: Backend) {
             &[("csrf_token", &token), ("locale", "en")],
         )
         .await;
-    assert_ne!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let location = res.headers()["location"].to_str().unwrap();
+    assert!(location.starts_with("/sign-in"), "sent to sign in, nothing changed");
     assert_eq!(
         app.count("select count(*) from users where locale = 'en'")
             .await,

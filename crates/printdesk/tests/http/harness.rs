@@ -283,7 +283,7 @@ impl Browser {
 
     /// The CSRF token the app would put in this browser's forms (read from a page).
     pub async fn csrf_token(&self) -> String {
-        for path in ["/account/password", "/sign-in"] {
+        for path in ["/account/password", "/sign-in", "/setup"] {
             let (_, body) = self.get_text(path).await;
             if let Some(token) = extract_csrf(&body) {
                 return token;
