@@ -199,6 +199,16 @@ pub async fn web_context(State(state): State<AppState>, mut req: Request, next: 
         .filter(|v| v.len() == 43)
         .map(str::to_owned);
     let is_api = parts.uri.path().starts_with("/api/");
+    // Defence in depth behind the CSRF token: a state-changing request that a browser says came
+    // from another site is refused before any handler runs.
+    let unsafe_method = !matches!(
+        parts.method,
+        axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS
+    );
+    if unsafe_method && is_cross_site(&parts.headers) {
+        let path_and_query = parts.uri.path().to_owned();
+        return render_error(&AppError::CsrfRejected, locale, is_api, &path_and_query);
+    }
     let path_and_query = parts
         .uri
         .path_and_query()
@@ -244,6 +254,24 @@ pub async fn web_context(State(state): State<AppState>, mut req: Request, next: 
         ),
     );
     res
+}
+
+/// Whether the browser marked the request as coming from another site (`Sec-Fetch-Site`), or its
+/// `Origin` names a host other than the one it was sent to.
+fn is_cross_site(headers: &HeaderMap) -> bool {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    if header("sec-fetch-site") == Some("cross-site") {
+        return true;
+    }
+    match (header("origin"), header("host")) {
+        (Some(origin), Some(host)) if origin != "null" => {
+            let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+            let forwarded =
+                header("x-forwarded-host").is_some_and(|h| origin_host.eq_ignore_ascii_case(h));
+            !origin_host.eq_ignore_ascii_case(host) && !forwarded
+        }
+        _ => false,
+    }
 }
 
 /// The JSON body of every API error: `{"errors":[{"field":"login","message":"…"}]}`.

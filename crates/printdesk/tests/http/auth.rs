@@ -192,7 +192,10 @@ async fn forms_need_the_sessions_csrf_token(backend: Backend) {
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let location = res.headers()["location"].to_str().unwrap();
-    assert!(location.starts_with("/sign-in"), "sent to sign in, nothing changed");
+    assert!(
+        location.starts_with("/sign-in"),
+        "sent to sign in, nothing changed"
+    );
     assert_eq!(
         app.count("select count(*) from users where locale = 'en'")
             .await,
@@ -420,7 +423,51 @@ async fn unknown_paths_and_bad_ids_are_404_pages(backend: Backend) {
     assert!(extract_csrf("<input name=\"csrf_token\" value=\"abc\">").is_some());
 }
 
+async fn cross_site_posts_are_refused(backend: Backend) {
+    let app = TestApp::with_setup(backend).await;
+    let browser = app.sign_in_admin().await;
+    let token = browser.csrf_token().await;
+    let url = format!("{}/account/locale", app.base);
+    let res = browser
+        .http
+        .post(&url)
+        .header("origin", "http://evil.example")
+        .form(&[("csrf_token", token.as_str()), ("locale", "en")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = browser
+        .http
+        .post(&url)
+        .header("sec-fetch-site", "cross-site")
+        .form(&[("csrf_token", token.as_str()), ("locale", "en")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.count("select count(*) from users where locale = 'en'")
+            .await,
+        0
+    );
+    let res = browser
+        .http
+        .post(&url)
+        .header("origin", app.base.as_str())
+        .form(&[("csrf_token", token.as_str()), ("locale", "en")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "same-origin form works"
+    );
+}
+
 backend_tests!(
+    cross_site_posts_are_refused,
     first_run_sets_up_once,
     sign_in_refuses_wrong_password_and_throttles,
     forms_need_the_sessions_csrf_token,
