@@ -184,21 +184,27 @@ pub fn client_info(
 /// it signs in, renders errors, and sets protective headers.
 pub async fn web_context(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let (parts, body) = req.into_parts();
-    let locale = auth::cookie_value_in(&parts.headers, LOCALE_COOKIE)
-        .and_then(Locale::from_code)
-        .unwrap_or_else(|| {
-            Locale::from_accept_language(
-                parts
-                    .headers
-                    .get(header::ACCEPT_LANGUAGE)
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or(""),
-            )
-        });
+    let is_api = parts.uri.path().starts_with("/api/");
+    let accept_language = parts
+        .headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let locale =
+        match auth::cookie_value_in(&parts.headers, LOCALE_COOKIE).and_then(Locale::from_code) {
+            Some(chosen) => chosen,
+            // Integrations get the language they ask for.
+            None if is_api => Locale::from_accept_language(accept_language),
+            // Pages are Simplified Chinese first: a browser set to English still gets Chinese until
+            // the user picks English; a Traditional-Chinese browser gets Traditional.
+            None => match Locale::from_accept_language(accept_language) {
+                Locale::ZhTw => Locale::ZhTw,
+                _ => Locale::ZhCn,
+            },
+        };
     let existing_csrf = auth::cookie_value_in(&parts.headers, PRE_SESSION_CSRF_COOKIE)
         .filter(|v| v.len() == 43)
         .map(str::to_owned);
-    let is_api = parts.uri.path().starts_with("/api/");
     // Defence in depth behind the CSRF token: a state-changing request that a browser says came
     // from another site is refused before any handler runs.
     let unsafe_method = !matches!(

@@ -7,7 +7,6 @@
 //! `PRINTDESK_TEST_SKIP_POSTGRES=1` to skip PostgreSQL explicitly; otherwise an unreachable
 //! server fails the test with a message saying so.
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -67,7 +66,6 @@ fn random_name(prefix: &str) -> String {
 
 /// A running app with its own database.
 pub struct TestApp {
-    pub addr: SocketAddr,
     pub base: String,
     pub db: Db,
     pub backend: Backend,
@@ -130,7 +128,6 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
         .await;
     });
     TestApp {
-        addr,
         base: format!("http://{addr}"),
         db,
         backend,

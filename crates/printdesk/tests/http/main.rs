@@ -1,6 +1,11 @@
 //! HTTP integration tests: one binary, one module per chapter. Each test runs on SQLite and on
 //! PostgreSQL (`backend_tests!`), each on its own fresh database.
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "a failed unwrap is how a test reports; helpers outside #[test] need it too"
+)]
+
 mod harness;
 
 mod auth;
