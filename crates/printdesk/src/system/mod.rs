@@ -7,6 +7,11 @@
 //! - `recycle_bin`, `audit`: the recycle bin and audit trail pages over the kernel mechanisms.
 
 pub mod account_set;
+pub mod audit;
+pub mod company;
+pub mod department;
+pub mod recycle_bin;
+pub mod role;
 pub mod session;
 pub mod setup;
 pub mod user;
@@ -20,8 +25,22 @@ pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .merge(setup::pages::router())
         .merge(session::pages::router())
+        .merge(company::pages::router())
+        .merge(department::pages::router())
+        .merge(role::pages::router())
+        .merge(user::pages::router())
+        .merge(account_set::pages::router())
+        .merge(recycle_bin::pages::router())
+        .merge(audit::pages::router())
 }
 
 pub(crate) fn api_router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().merge(session::api::router())
+    OpenApiRouter::new()
+        .merge(session::api::router())
+        .merge(company::api::router())
+        .merge(department::api::router())
+        .merge(role::api::router())
+        .merge(user::api::router())
+        .merge(account_set::api::router())
+        .merge(recycle_bin::api::router())
 }

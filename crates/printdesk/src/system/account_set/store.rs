@@ -47,3 +47,23 @@ pub(super) async fn name_taken(tx: &mut Tx, name: &str) -> StoreResult<bool> {
         .await?;
     Ok(n > 0)
 }
+
+pub(super) async fn exists(tx: &mut Tx, id: i64) -> StoreResult<bool> {
+    let n: i64 = sqlx::query_scalar("select count(*) from account_sets where id = $1")
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(n > 0)
+}
+
+/// `(account set id, login, display name)` of every user who may enter each account set.
+pub(super) async fn members(pool: &AnyPool) -> StoreResult<Vec<(i64, String, String)>> {
+    let rows = sqlx::query_as(
+        r#"select ua.account_set_id, u.login, u.display_name
+           from user_account_sets ua join users u on u.id = ua.user_id
+           order by u.login"#,
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows)
+}
