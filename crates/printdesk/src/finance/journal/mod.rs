@@ -6,9 +6,26 @@
 //! ([`service::check_books`]) proves for every account set that the journal balances and that
 //! each document's postings match it.
 
+mod api;
+mod pages;
 pub mod rules;
 pub mod service;
 mod store;
+
+use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::kernel::web::AppState;
+
+/// Pages of the journal.
+pub(crate) fn router() -> Router<AppState> {
+    pages::router()
+}
+
+/// `/api/v1/journal-entries`.
+pub(crate) fn api_router() -> OpenApiRouter<AppState> {
+    api::router()
+}
 
 /// The id of a journal entry (凭证).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -23,4 +40,13 @@ pub mod source_kind {
     pub const REVERSAL: &str = "reversal";
     /// Every kind `check_books` knows.
     pub const ALL: &[&str] = &[MANUAL, REVERSAL];
+
+    /// Catalog key of a kind's name; `None` for a kind this build does not know.
+    pub fn label_key(kind: &str) -> Option<&'static str> {
+        match kind {
+            MANUAL => Some("journal.source.manual"),
+            REVERSAL => Some("journal.source.reversal"),
+            _ => None,
+        }
+    }
 }

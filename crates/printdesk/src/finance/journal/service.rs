@@ -76,23 +76,22 @@ pub struct ManualEntryInput {
     pub form_nonce: String,
 }
 
-/// Parses raw lines; blank lines (no account, no amounts) are skipped.
+/// Parses raw lines, one entry line per input line, so that every message's `lines[i]` points at
+/// the line the client sent. (The page drops its blank rows before calling.)
 pub fn parse_lines(inputs: &[LineInput], errors: &mut FieldErrors) -> Vec<EntryLine> {
     let mut lines = Vec::new();
     for (idx, input) in inputs.iter().enumerate() {
-        let blank = input.ledger_account_id.trim().is_empty()
-            && input.debit.trim().is_empty()
-            && input.credit.trim().is_empty();
-        if blank {
-            continue;
-        }
-        let account = input.ledger_account_id.trim().parse::<i64>();
-        if account.is_err() {
-            errors.add(
-                format!("lines[{idx}].ledger_account_id"),
-                Message::new("journal.account_required"),
-            );
-        }
+        let account = input
+            .ledger_account_id
+            .trim()
+            .parse::<i64>()
+            .unwrap_or_else(|_| {
+                errors.add(
+                    format!("lines[{idx}].ledger_account_id"),
+                    Message::new("journal.account_required"),
+                );
+                0
+            });
         let amount = |text: &str, field: &str, errors: &mut FieldErrors| {
             if text.trim().is_empty() {
                 return Money::ZERO;
@@ -107,14 +106,12 @@ pub fn parse_lines(inputs: &[LineInput], errors: &mut FieldErrors) -> Vec<EntryL
         };
         let debit = amount(&input.debit, "debit", errors);
         let credit = amount(&input.credit, "credit", errors);
-        if let Ok(account) = account {
-            lines.push(EntryLine {
-                ledger_account_id: LedgerAccountId(account),
-                debit,
-                credit,
-                memo: input.memo.trim().chars().take(200).collect(),
-            });
-        }
+        lines.push(EntryLine {
+            ledger_account_id: LedgerAccountId(account),
+            debit,
+            credit,
+            memo: input.memo.trim().chars().take(200).collect(),
+        });
     }
     lines
 }

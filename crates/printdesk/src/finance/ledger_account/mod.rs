@@ -4,8 +4,38 @@
 //! DOMAIN.md §10.7). Accounts can be added, renamed, disabled and moved to the recycle bin; an
 //! account with journal lines can never be purged.
 
+mod api;
+mod pages;
+pub mod rules;
 pub mod service;
 mod store;
+
+use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::kernel::recycle_bin::RecycleKind;
+use crate::kernel::web::AppState;
+
+/// How ledger accounts go to the recycle bin. An account with journal lines can never be purged.
+pub const RECYCLE_KIND: RecycleKind = RecycleKind {
+    key: "ledger_account",
+    table: "ledger_accounts",
+    label_key: "menu.ledger_accounts",
+    describe_sql: "d.code || ' ' || d.name",
+    posted_sql: Some(
+        "select count(*) from journal_lines where account_set_id = $1 and ledger_account_id = $2",
+    ),
+};
+
+/// Pages of the chart of accounts.
+pub(crate) fn router() -> Router<AppState> {
+    pages::router()
+}
+
+/// `/api/v1/ledger-accounts`.
+pub(crate) fn api_router() -> OpenApiRouter<AppState> {
+    api::router()
+}
 
 /// The id of a ledger account (会计科目).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -48,6 +78,17 @@ impl AccountCategory {
     pub fn from_code(code: &str) -> Option<AccountCategory> {
         AccountCategory::ALL.into_iter().find(|c| c.code() == code)
     }
+
+    /// Catalog key of the category's name (资产, 负债, …).
+    pub fn label_key(self) -> &'static str {
+        match self {
+            AccountCategory::Asset => "ledger_account.category.asset",
+            AccountCategory::Liability => "ledger_account.category.liability",
+            AccountCategory::Equity => "ledger_account.category.equity",
+            AccountCategory::Cost => "ledger_account.category.cost",
+            AccountCategory::ProfitLoss => "ledger_account.category.profit_loss",
+        }
+    }
 }
 
 /// Which side increases the account's balance.
@@ -60,6 +101,16 @@ pub enum BalanceDirection {
 }
 
 impl BalanceDirection {
+    pub const ALL: [BalanceDirection; 2] = [BalanceDirection::Debit, BalanceDirection::Credit];
+
+    /// Catalog key of the direction's name (借, 贷).
+    pub fn label_key(self) -> &'static str {
+        match self {
+            BalanceDirection::Debit => "ledger_account.direction.debit",
+            BalanceDirection::Credit => "ledger_account.direction.credit",
+        }
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             BalanceDirection::Debit => "debit",
