@@ -1,0 +1,9 @@
+//! Browser tests: what a person sees in headless Chromium, driven through chromedriver by
+//! fantoccini, against the app served in-process on SQLite. One module per chapter; screenshots of
+//! every step land in `target/screenshots/`. Needs Debian's chromium, chromium-driver and
+//! fonts-noto-cjk (`.ci/run` installs them).
+
+mod harness;
+
+mod first_run;
+mod system_users;
