@@ -79,6 +79,29 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Load pages over loopback HTTP with N signed-in clients and print req/s and latency.
+    Bench {
+        /// Concurrent clients, each signed in once.
+        #[arg(long, default_value_t = 32)]
+        clients: usize,
+        /// Page loads per client.
+        #[arg(long, default_value_t = 200)]
+        requests_per_client: usize,
+        /// Upper bound on the page-loading phase, in seconds.
+        #[arg(long, default_value_t = 30)]
+        seconds: u64,
+        /// Which database to measure (each run uses a fresh one).
+        #[arg(long, value_enum, default_value = "sqlite")]
+        backend: crate::bench::BenchBackend,
+        /// PostgreSQL server on which the bench creates and drops its own database.
+        #[arg(
+            long,
+            env = "PRINTDESK_BENCH_POSTGRES_URL",
+            default_value = "postgres://postgres@127.0.0.1:5432/test",
+            hide_env_values = true
+        )]
+        postgres_url: String,
+    },
 }
 
 /// Entry point of the binary.
@@ -223,6 +246,28 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             backup(&db, &url, &out).await?;
             println!("backup written to {}", out.display());
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench {
+            clients,
+            requests_per_client,
+            seconds,
+            backend,
+            postgres_url,
+        } => {
+            let options = crate::bench::BenchOptions {
+                clients,
+                requests_per_client,
+                seconds,
+                backend,
+                postgres_url,
+            };
+            let reports = crate::bench::run(&options).await?;
+            let failed = reports.iter().any(|report| report.errors > 0);
+            Ok(if failed {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            })
         }
     }
 }

@@ -5,6 +5,7 @@
 
 rust_i18n::i18n!("locales", fallback = "zh-CN");
 
+pub mod bench;
 pub mod cli;
 pub mod desktop;
 pub mod finance;

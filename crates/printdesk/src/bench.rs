@@ -1,0 +1,376 @@
+//! `printdesk bench`: end-to-end load over loopback HTTP, on SQLite and PostgreSQL.
+//!
+//! Each run starts the app in this process on `127.0.0.1:0` against a fresh database (a
+//! temporary SQLite file, or a PostgreSQL database created for the run and dropped afterwards),
+//! does first-run set-up, then lets N clients sign in once each and load pages round-robin,
+//! bounded in count and in time. It prints requests per second, p50/p99 latency and the
+//! process's resident memory idle and after the run. docs/performance.md records the figures.
+//!
+//! This is the only module allowed floats: they are ratios and milliseconds, never money.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use sqlx::Connection;
+use tokio::net::TcpListener;
+
+use crate::kernel::db::Db;
+use crate::kernel::i18n::Locale;
+use crate::kernel::web::{AppState, Config};
+use crate::system::setup::service::SetupInput;
+
+/// The pages each client loads in turn: the desktop, a form page, and a list that reads sessions.
+const PAGES: &[&str] = &["/", "/account/password", "/system/online-users"];
+const ADMIN_LOGIN: &str = "bench";
+const ADMIN_PASSWORD: &str = "Bench2026!";
+
+/// Which backends to measure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum BenchBackend {
+    Sqlite,
+    Postgres,
+    Both,
+}
+
+/// What `printdesk bench` was asked to do.
+#[derive(Clone, Debug)]
+pub struct BenchOptions {
+    /// Concurrent clients, each with its own session and connection.
+    pub clients: usize,
+    /// Page loads per client (the run stops earlier when `seconds` have passed).
+    pub requests_per_client: usize,
+    /// Upper bound on the page-loading phase.
+    pub seconds: u64,
+    pub backend: BenchBackend,
+    /// The PostgreSQL server to create the bench database on.
+    pub postgres_url: String,
+}
+
+/// The figures of one backend's run.
+#[derive(Debug)]
+pub struct BenchReport {
+    pub backend: &'static str,
+    pub clients: usize,
+    pub requests: usize,
+    pub errors: usize,
+    pub elapsed: Duration,
+    pub p50: Duration,
+    pub p99: Duration,
+    pub rss_idle_kib: Option<u64>,
+    /// After the N sign-ins, before the page loads: argon2 takes 19 MiB per concurrent check.
+    pub rss_signed_in_kib: Option<u64>,
+    pub rss_after_kib: Option<u64>,
+}
+
+impl BenchReport {
+    pub fn requests_per_second(&self) -> f64 {
+        let secs = self.elapsed.as_secs_f64();
+        if secs > 0.0 {
+            self.requests as f64 / secs
+        } else {
+            0.0
+        }
+    }
+}
+
+/// Runs the benchmark on the chosen backends and prints one table.
+pub async fn run(options: &BenchOptions) -> anyhow::Result<Vec<BenchReport>> {
+    let mut reports = Vec::new();
+    if matches!(options.backend, BenchBackend::Sqlite | BenchBackend::Both) {
+        reports.push(run_sqlite(options).await?);
+    }
+    if matches!(options.backend, BenchBackend::Postgres | BenchBackend::Both) {
+        reports.push(run_postgres(options).await?);
+    }
+    print_table(&reports);
+    Ok(reports)
+}
+
+fn print_table(reports: &[BenchReport]) {
+    println!(
+        "{:<10} {:>7} {:>9} {:>7} {:>9} {:>8} {:>8} {:>12} {:>15} {:>13}",
+        "backend",
+        "clients",
+        "requests",
+        "errors",
+        "req/s",
+        "p50 ms",
+        "p99 ms",
+        "RSS idle MB",
+        "RSS sign-in MB",
+        "RSS after MB"
+    );
+    for report in reports {
+        println!(
+            "{:<10} {:>7} {:>9} {:>7} {:>9.0} {:>8.2} {:>8.2} {:>12} {:>15} {:>13}",
+            report.backend,
+            report.clients,
+            report.requests,
+            report.errors,
+            report.requests_per_second(),
+            millis(report.p50),
+            millis(report.p99),
+            megabytes(report.rss_idle_kib),
+            megabytes(report.rss_signed_in_kib),
+            megabytes(report.rss_after_kib),
+        );
+    }
+}
+
+fn millis(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
+}
+
+fn megabytes(kib: Option<u64>) -> String {
+    kib.map_or_else(
+        || "n/a".to_owned(),
+        |kib| format!("{:.1}", kib as f64 / 1024.0),
+    )
+}
+
+/// The resident set size of this process in KiB, from `/proc/self/status` (Linux only).
+pub fn rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+async fn run_sqlite(options: &BenchOptions) -> anyhow::Result<BenchReport> {
+    let data_dir =
+        std::env::temp_dir().join(format!("printdesk_bench_{:016x}", rand::random::<u64>()));
+    std::fs::create_dir_all(&data_dir)
+        .with_context(|| format!("creating {}", data_dir.display()))?;
+    let url = crate::kernel::db::sqlite_url(&data_dir);
+    let result = run_backend("sqlite", &url, data_dir.clone(), options).await;
+    let _ = std::fs::remove_dir_all(&data_dir);
+    result
+}
+
+async fn run_postgres(options: &BenchOptions) -> anyhow::Result<BenchReport> {
+    let admin_url = options.postgres_url.as_str();
+    let name = format!("pd_bench_{:016x}", rand::random::<u64>());
+    let mut admin = sqlx::postgres::PgConnection::connect(admin_url)
+        .await
+        .with_context(|| {
+            "connecting to PostgreSQL (set PRINTDESK_BENCH_POSTGRES_URL to a server where you may create databases)"
+        })?;
+    // The name is generated above from hex digits, never from input.
+    sqlx::query(sqlx::AssertSqlSafe(format!("create database {name}")))
+        .execute(&mut admin)
+        .await
+        .context("creating the bench database")?;
+    let base = admin_url
+        .rsplit_once('/')
+        .map_or(admin_url, |(base, _)| base);
+    let url = format!("{base}/{name}");
+    let data_dir = std::env::temp_dir().join(&name);
+    let result = run_backend("postgres", &url, data_dir.clone(), options).await;
+    let dropped = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "drop database if exists {name} with (force)"
+    )))
+    .execute(&mut admin)
+    .await;
+    let _ = std::fs::remove_dir_all(&data_dir);
+    let report = result?;
+    dropped.context("dropping the bench database")?;
+    Ok(report)
+}
+
+async fn run_backend(
+    backend: &'static str,
+    url: &str,
+    data_dir: PathBuf,
+    options: &BenchOptions,
+) -> anyhow::Result<BenchReport> {
+    // The same pool size as `printdesk serve`.
+    let db = crate::cli::open_db(url).await?;
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .context("binding a loopback port")?;
+    let addr = listener.local_addr()?;
+    let state = AppState {
+        db: db.clone(),
+        config: Arc::new(Config {
+            addr,
+            data_dir,
+            database_url: url.to_owned(),
+            secure_cookies: false,
+            trust_proxy: false,
+        }),
+    };
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(crate::cli::serve(listener, state, async move {
+        let _ = stopped.await;
+    }));
+    let result = load(backend, &db, &format!("http://{addr}"), options).await;
+    let _ = stop.send(());
+    let _ = server.await;
+    db.close().await;
+    result
+}
+
+async fn load(
+    backend: &'static str,
+    db: &Db,
+    base: &str,
+    options: &BenchOptions,
+) -> anyhow::Result<BenchReport> {
+    set_up(db).await?;
+    let rss_idle_kib = rss_kib();
+
+    // Sign everyone in first: argon2 is deliberately slow and is not what is measured here.
+    let mut sign_ins = tokio::task::JoinSet::new();
+    for _ in 0..options.clients {
+        let base = base.to_owned();
+        sign_ins.spawn(async move { signed_in_client(&base).await });
+    }
+    let mut clients = Vec::with_capacity(options.clients);
+    while let Some(joined) = sign_ins.join_next().await {
+        clients.push(joined.context("a sign-in task failed")??);
+    }
+    let rss_signed_in_kib = rss_kib();
+
+    let deadline = Instant::now() + Duration::from_secs(options.seconds);
+    let started = Instant::now();
+    let mut loads = tokio::task::JoinSet::new();
+    for (client_idx, client) in clients.into_iter().enumerate() {
+        let base = base.to_owned();
+        let requests = options.requests_per_client;
+        loads
+            .spawn(async move { load_pages(&client, &base, client_idx, requests, deadline).await });
+    }
+    let mut latencies = Vec::with_capacity(options.clients * options.requests_per_client);
+    let mut errors = 0;
+    while let Some(joined) = loads.join_next().await {
+        let (client_latencies, client_errors) = joined.context("a client task failed")?;
+        latencies.extend(client_latencies);
+        errors += client_errors;
+    }
+    let elapsed = started.elapsed();
+    latencies.sort_unstable();
+    Ok(BenchReport {
+        backend,
+        clients: options.clients,
+        requests: latencies.len(),
+        errors,
+        elapsed,
+        p50: percentile(&latencies, 50),
+        p99: percentile(&latencies, 99),
+        rss_idle_kib,
+        rss_signed_in_kib,
+        rss_after_kib: rss_kib(),
+    })
+}
+
+async fn set_up(db: &Db) -> anyhow::Result<()> {
+    let input = SetupInput {
+        company_name: "压测图文".to_owned(),
+        account_set_name: "总店".to_owned(),
+        login: ADMIN_LOGIN.to_owned(),
+        display_name: "压测".to_owned(),
+        password: ADMIN_PASSWORD.to_owned(),
+        confirm_password: ADMIN_PASSWORD.to_owned(),
+    };
+    crate::system::setup::service::set_up(db, &input, Locale::ZhCn)
+        .await
+        .map_err(|err| anyhow::anyhow!("first-run set-up failed: {:?}", err.messages(Locale::En)))
+}
+
+/// A cookie-keeping client signed in as the bench admin, the way a browser does it: read the
+/// sign-in page (which sets `pd_csrf`), post the form with that token.
+async fn signed_in_client(base: &str) -> anyhow::Result<reqwest::Client> {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .context("building an HTTP client")?;
+    let page = client
+        .get(format!("{base}/sign-in"))
+        .send()
+        .await
+        .context("loading the sign-in page")?
+        .text()
+        .await?;
+    let token = csrf_token(&page).context("no csrf_token on the sign-in page")?;
+    let res = client
+        .post(format!("{base}/sign-in"))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("login", ADMIN_LOGIN),
+            ("password", ADMIN_PASSWORD),
+        ])
+        .send()
+        .await
+        .context("signing in")?;
+    if res.status() != reqwest::StatusCode::SEE_OTHER {
+        anyhow::bail!("sign-in answered {}", res.status());
+    }
+    Ok(client)
+}
+
+fn csrf_token(page: &str) -> Option<String> {
+    let marker = "name=\"csrf_token\" value=\"";
+    let rest = &page[page.find(marker)? + marker.len()..];
+    Some(rest[..rest.find('"')?].to_owned())
+}
+
+/// Loads pages until `requests` are done or `deadline` passes. A request that fails or answers
+/// anything but 200 counts as an error and its latency is still recorded.
+async fn load_pages(
+    client: &reqwest::Client,
+    base: &str,
+    client_idx: usize,
+    requests: usize,
+    deadline: Instant,
+) -> (Vec<Duration>, usize) {
+    let mut latencies = Vec::with_capacity(requests);
+    let mut errors = 0;
+    for request_idx in 0..requests {
+        if Instant::now() >= deadline {
+            break;
+        }
+        let path = PAGES[(client_idx + request_idx) % PAGES.len()];
+        let started = Instant::now();
+        let ok = match client.get(format!("{base}{path}")).send().await {
+            Ok(res) => res.status() == reqwest::StatusCode::OK && res.bytes().await.is_ok(),
+            Err(_) => false,
+        };
+        latencies.push(started.elapsed());
+        if !ok {
+            errors += 1;
+        }
+    }
+    (latencies, errors)
+}
+
+/// The nearest-rank percentile of sorted samples; zero when there are none.
+fn percentile(sorted: &[Duration], pct: usize) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let rank = (sorted.len() * pct).div_ceil(100).max(1);
+    sorted[rank - 1]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentile_is_nearest_rank() {
+        let samples: Vec<Duration> = (1..=100).map(Duration::from_millis).collect();
+        assert_eq!(percentile(&samples, 50), Duration::from_millis(50));
+        assert_eq!(percentile(&samples, 99), Duration::from_millis(99));
+        assert_eq!(percentile(&samples[..1], 99), Duration::from_millis(1));
+        assert_eq!(percentile(&[], 50), Duration::ZERO);
+    }
+
+    #[test]
+    fn csrf_token_is_read_from_the_form() {
+        let page = r#"<input type="hidden" name="csrf_token" value="abc123">"#;
+        assert_eq!(csrf_token(page).as_deref(), Some("abc123"));
+        assert_eq!(csrf_token("<form></form>"), None);
+    }
+}
