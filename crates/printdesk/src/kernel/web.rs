@@ -484,6 +484,24 @@ impl<T: DeserializeOwned> FromRequest<AppState> for Json<T> {
     }
 }
 
+/// A query string parsed into `T`. Unreadable ones (a duplicated key, bad encoding) get our
+/// error page or envelope naming the field `query`, never axum's plain-text 400.
+pub struct Query<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequestParts<AppState> for Query<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &AppState,
+    ) -> AppResult<Query<T>> {
+        let query = parts.uri.query().unwrap_or("");
+        serde_html_form::from_str(query)
+            .map(Query)
+            .map_err(|_| AppError::field("query", Message::new("error.malformed_query")))
+    }
+}
+
 /// A numeric id from the path; anything else is "not found", never a 400 in axum's words.
 pub struct IdPath(pub i64);
 

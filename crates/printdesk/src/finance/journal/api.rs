@@ -1,6 +1,7 @@
 //! `/api/v1/journal-entries`: read, post manual entries and reverse them. Amounts are strings.
 
-use axum::extract::{Query, State};
+use crate::kernel::web::Query;
+use axum::extract::State;
 use axum::http::StatusCode;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;

@@ -6,9 +6,10 @@
 //! into lines here; blank rows are dropped before the service sees them, so the service's
 //! `lines[i]` errors point at the rows as they are shown again.
 
+use crate::kernel::web::Query;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};

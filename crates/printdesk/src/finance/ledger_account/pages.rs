@@ -1,8 +1,9 @@
 //! Pages of the chart of accounts: the list with balances, new, edit (停用 included) and delete.
 
+use crate::kernel::web::Query;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};

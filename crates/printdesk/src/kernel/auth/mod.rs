@@ -139,24 +139,20 @@ async fn authenticate(parts: &Parts, db: &Db) -> AppResult<Option<CurrentUser>> 
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.strip_prefix("Bearer "));
     if let Some(token) = bearer {
-        let Some(row) = store::find_api_token(db.pool(), &sha256_hex(token.trim())).await? else {
+        let rows = store::find_api_token(db.pool(), &sha256_hex(token.trim())).await?;
+        let Some(first) = rows.first() else {
             return Ok(None);
         };
-        let now = clock::now_text();
-        store::touch_api_token(db.pool(), row.id, &now).await?;
-        let (superuser, keys) = store::user_permissions(db.pool(), row.user_id).await?;
-        return Ok(Some(CurrentUser {
-            user_id: UserId(row.user_id),
-            login: row.login,
-            display_name: row.display_name,
-            locale: Locale::from_code(&row.locale).unwrap_or_default(),
-            account_set_name: row.account_set_name,
-            company_name: row.company_name,
-            scope: Scope::from_session(AccountSetId(row.account_set_id)),
-            superuser,
-            permissions: Arc::new(keys.into_iter().collect()),
-            credential: Credential::ApiToken { id: row.id },
-        }));
+        let now = Utc::now();
+        let stale = clock::parse_text(&first.last_seen_at)
+            .is_none_or(|seen| (now - seen).num_seconds() >= TOUCH_EVERY_SECS);
+        let token_id: i64 = first.credential_id.parse().unwrap_or_default();
+        if stale {
+            store::touch_api_token(db.pool(), token_id, &clock::to_text(now)).await?;
+        }
+        return Ok(Some(current_user(rows, |_| Credential::ApiToken {
+            id: token_id,
+        })));
     }
     let Some(cookie) = cookie_value(parts, SESSION_COOKIE) else {
         return Ok(None);
@@ -164,31 +160,51 @@ async fn authenticate(parts: &Parts, db: &Db) -> AppResult<Option<CurrentUser>> 
     let id_hash = sha256_hex(cookie);
     let now = Utc::now();
     let now_text = clock::to_text(now);
-    let Some(row) = store::find_session(db.pool(), &id_hash, &now_text).await? else {
+    let rows = store::find_session(db.pool(), &id_hash, &now_text).await?;
+    let Some(first) = rows.first() else {
         return Ok(None);
     };
-    let stale = clock::parse_text(&row.last_seen_at)
+    let stale = clock::parse_text(&first.last_seen_at)
         .is_none_or(|seen| (now - seen).num_seconds() >= TOUCH_EVERY_SECS);
     if stale {
         let expires = clock::to_text(now + Duration::days(SESSION_IDLE_DAYS));
         store::touch_session(db.pool(), &id_hash, &now_text, &expires).await?;
     }
-    let (superuser, keys) = store::user_permissions(db.pool(), row.user_id).await?;
-    Ok(Some(CurrentUser {
-        user_id: UserId(row.user_id),
-        login: row.login,
-        display_name: row.display_name,
-        locale: Locale::from_code(&row.locale).unwrap_or_default(),
-        account_set_name: row.account_set_name,
-        company_name: row.company_name,
-        scope: Scope::from_session(AccountSetId(row.account_set_id)),
+    Ok(Some(current_user(rows, |first| Credential::Session {
+        id_hash: first.credential_id.clone(),
+        csrf_token: first.csrf_token.clone(),
+    })))
+}
+
+/// Folds the rows of one credential (one per granted key) into the user. `rows` is not empty.
+fn current_user(
+    rows: Vec<store::CredentialGrantRow>,
+    credential: impl FnOnce(&store::CredentialGrantRow) -> Credential,
+) -> CurrentUser {
+    let superuser = rows.iter().any(|row| row.is_superuser != 0);
+    let mut rows = rows.into_iter();
+    let first = rows.next().expect("authenticate passes at least one row");
+    let credential = credential(&first);
+    let mut permissions: HashSet<String> = rows
+        .map(|row| row.permission_key)
+        .filter(|k| !k.is_empty())
+        .collect();
+    let first_key = first.permission_key;
+    if !first_key.is_empty() {
+        permissions.insert(first_key);
+    }
+    CurrentUser {
+        user_id: UserId(first.user_id),
+        login: first.login,
+        display_name: first.display_name,
+        locale: Locale::from_code(&first.locale).unwrap_or_default(),
+        account_set_name: first.account_set_name,
+        company_name: first.company_name,
+        scope: Scope::from_session(AccountSetId(first.account_set_id)),
         superuser,
-        permissions: Arc::new(keys.into_iter().collect()),
-        credential: Credential::Session {
-            id_hash,
-            csrf_token: row.csrf_token,
-        },
-    }))
+        permissions: Arc::new(permissions),
+        credential,
+    }
 }
 
 /// The value of cookie `name` in the request, if sent.
@@ -276,6 +292,8 @@ pub async fn sign_in(
     let id_hash = sha256_hex(&cookie_value);
     let now = Utc::now();
     let mut tx = db.begin_write().await?;
+    // Expired sessions are cleared here, on a write that happens anyway, not on page views.
+    store::delete_expired_sessions(&mut tx, &clock::to_text(now)).await?;
     store::insert_session(
         &mut tx,
         &store::NewSession {
@@ -553,10 +571,9 @@ pub struct OnlineSession {
     pub last_seen: String,
 }
 
-/// Live sessions of every user, most recent first; expired ones are cleared on the way.
+/// Live sessions of every user, most recent first.
 pub async fn online_sessions(db: &Db) -> AppResult<Vec<OnlineSession>> {
     let now = clock::now_text();
-    store::delete_expired_sessions(db.pool(), &now).await?;
     let rows = store::list_sessions(db.pool(), &now).await?;
     Ok(rows
         .into_iter()

@@ -1,6 +1,15 @@
 //! Password hashing with argon2id, run off the async threads.
 
 use argon2::Argon2;
+use std::sync::LazyLock;
+use tokio::sync::Semaphore;
+
+/// At most one argon2 computation per core at a time. Each takes 19 MiB and ~all of a core for
+/// tens of milliseconds; 32 clients signing in at once would otherwise take 600 MB and starve
+/// page loads.
+static HASHING: LazyLock<Semaphore> = LazyLock::new(|| {
+    Semaphore::new(std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get))
+});
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 
 /// A hash of a password no account has, verified when the login is unknown so that an unknown
@@ -9,6 +18,7 @@ const DECOY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$
 
 /// Hashes `password` with argon2id (the crate's default parameters: 19 MiB, 2 passes).
 pub async fn hash_password(password: String) -> anyhow::Result<String> {
+    let _permit = HASHING.acquire().await?;
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>())
             .map_err(|e| anyhow::anyhow!("encoding salt: {e}"))?;
@@ -22,6 +32,7 @@ pub async fn hash_password(password: String) -> anyhow::Result<String> {
 
 /// Whether `password` matches `hash`. `None` verifies against a decoy and returns false.
 pub async fn verify_password(hash: Option<String>, password: String) -> anyhow::Result<bool> {
+    let _permit = HASHING.acquire().await?;
     tokio::task::spawn_blocking(move || {
         let known = hash.is_some();
         let hash = hash.unwrap_or_else(|| DECOY_HASH.to_owned());

@@ -7,8 +7,12 @@ use sqlx::{AnyPool, FromRow};
 
 use crate::kernel::db::{StoreResult, Tx};
 
+/// What authenticating a request needs, one row per permission key the user's roles grant (a
+/// user without keys still gets one row, with an empty key). One query instead of two on the
+/// path every page load takes.
 #[derive(FromRow)]
-pub(super) struct SessionRow {
+pub(super) struct CredentialGrantRow {
+    pub credential_id: String,
     pub user_id: i64,
     pub account_set_id: i64,
     pub csrf_token: String,
@@ -18,87 +22,66 @@ pub(super) struct SessionRow {
     pub locale: String,
     pub account_set_name: String,
     pub company_name: String,
+    pub is_superuser: i64,
+    pub permission_key: String,
 }
 
-/// The session with this id, if it is live, its user enabled and still allowed into its account set.
+/// The session with this id, if it is live, its user enabled and still allowed into its account
+/// set, with the user's grants.
 pub(super) async fn find_session(
     pool: &AnyPool,
     id_hash: &str,
     now: &str,
-) -> StoreResult<Option<SessionRow>> {
-    let row = sqlx::query_as::<_, SessionRow>(
-        r#"select s.user_id, s.account_set_id, s.csrf_token, s.last_seen_at,
+) -> StoreResult<Vec<CredentialGrantRow>> {
+    let rows = sqlx::query_as::<_, CredentialGrantRow>(
+        r#"select s.id as credential_id, s.user_id, s.account_set_id, s.csrf_token, s.last_seen_at,
                   u.login, u.display_name, u.locale, a.name as account_set_name,
-                  coalesce((select name from company where id = 1), '') as company_name
+                  coalesce((select name from company where id = 1), '') as company_name,
+                  coalesce(r.is_superuser, 0) as is_superuser,
+                  coalesce(rp.permission_key, '') as permission_key
            from sessions s
            join users u on u.id = s.user_id
            join account_sets a on a.id = s.account_set_id
+           left join user_roles ur on ur.user_id = s.user_id
+           left join roles r on r.id = ur.role_id
+           left join role_permissions rp on rp.role_id = r.id
            where s.id = $1 and s.expires_at > $2 and u.disabled = 0 and a.is_active = 1
              and exists (select 1 from user_account_sets ua
                          where ua.user_id = s.user_id and ua.account_set_id = s.account_set_id)"#,
     )
     .bind(id_hash)
     .bind(now)
-    .fetch_optional(pool)
+    .fetch_all(pool)
     .await?;
-    Ok(row)
+    Ok(rows)
 }
 
-#[derive(FromRow)]
-pub(super) struct TokenRow {
-    pub id: i64,
-    pub user_id: i64,
-    pub account_set_id: i64,
-    pub login: String,
-    pub display_name: String,
-    pub locale: String,
-    pub account_set_name: String,
-    pub company_name: String,
-}
-
+/// The live API token with this hash, with its user's grants (see [`find_session`]).
 pub(super) async fn find_api_token(
     pool: &AnyPool,
     token_hash: &str,
-) -> StoreResult<Option<TokenRow>> {
-    let row = sqlx::query_as::<_, TokenRow>(
-        r#"select t.id, t.user_id, t.account_set_id, u.login, u.display_name, u.locale,
-                  a.name as account_set_name,
-                  coalesce((select name from company where id = 1), '') as company_name
+) -> StoreResult<Vec<CredentialGrantRow>> {
+    let rows = sqlx::query_as::<_, CredentialGrantRow>(
+        r#"select cast(t.id as text) as credential_id, t.user_id, t.account_set_id, '' as csrf_token,
+                  coalesce(t.last_used_at, '') as last_seen_at,
+                  u.login, u.display_name, u.locale, a.name as account_set_name,
+                  coalesce((select name from company where id = 1), '') as company_name,
+                  coalesce(r.is_superuser, 0) as is_superuser,
+                  coalesce(rp.permission_key, '') as permission_key
            from api_tokens t
            join users u on u.id = t.user_id
            join account_sets a on a.id = t.account_set_id
+           left join user_roles ur on ur.user_id = t.user_id
+           left join roles r on r.id = ur.role_id
+           left join role_permissions rp on rp.role_id = r.id
            where t.token_hash = $1 and t.revoked_at is null and u.disabled = 0 and a.is_active = 1
              and exists (select 1 from user_account_sets ua
                          where ua.user_id = t.user_id and ua.account_set_id = t.account_set_id)"#,
     )
     .bind(token_hash)
-    .fetch_optional(pool)
-    .await?;
-    Ok(row)
-}
-
-/// Whether the user holds a superuser role, and the keys their roles grant.
-pub(super) async fn user_permissions(
-    pool: &AnyPool,
-    user_id: i64,
-) -> StoreResult<(bool, Vec<String>)> {
-    let rows: Vec<(String, i64)> = sqlx::query_as(
-        r#"select coalesce(rp.permission_key, ''), r.is_superuser
-           from user_roles ur
-           join roles r on r.id = ur.role_id
-           left join role_permissions rp on rp.role_id = r.id
-           where ur.user_id = $1"#,
-    )
-    .bind(user_id)
     .fetch_all(pool)
     .await?;
-    let superuser = rows.iter().any(|(_, is_superuser)| *is_superuser != 0);
-    let keys = rows
-        .into_iter()
-        .map(|(key, _)| key)
-        .filter(|key| !key.is_empty())
-        .collect();
-    Ok((superuser, keys))
+    Ok(rows)
 }
 
 pub(super) async fn touch_session(
@@ -175,10 +158,10 @@ pub(super) async fn delete_user_sessions(tx: &mut Tx, user_id: i64) -> StoreResu
     Ok(())
 }
 
-pub(super) async fn delete_expired_sessions(pool: &AnyPool, now: &str) -> StoreResult<u64> {
+pub(super) async fn delete_expired_sessions(tx: &mut Tx, now: &str) -> StoreResult<u64> {
     let res = sqlx::query("delete from sessions where expires_at <= $1")
         .bind(now)
-        .execute(pool)
+        .execute(&mut **tx)
         .await?;
     Ok(res.rows_affected())
 }

@@ -1,8 +1,9 @@
 //! The 账套管理 page: every account set with who may enter it, and a form to open a new one.
 
+use crate::kernel::web::Query;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;

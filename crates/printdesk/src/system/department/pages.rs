@@ -1,8 +1,9 @@
 //! Pages of 部门管理: the tree with a form for a new department, and each department's edit page.
 
+use crate::kernel::web::Query;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};

@@ -1,8 +1,9 @@
 //! The 回收站 page.
 
+use crate::kernel::web::Query;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 

@@ -1,8 +1,9 @@
 //! Pages of 角色与权限: the role list and the role form with permissions by chapter.
 
+use crate::kernel::web::Query;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};

@@ -1,8 +1,9 @@
 //! Pages of sign-in, sign-out, password, language, account-set switch, users online and tokens.
 
 use crate::kernel::web::IdPath;
+use crate::kernel::web::Query;
 use askama::Template;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use axum::routing::{get, post};

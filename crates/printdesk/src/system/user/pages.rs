@@ -1,8 +1,9 @@
 //! Pages of 用户管理: the user list, the user form, disable/enable and password reset.
 
+use crate::kernel::web::Query;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
