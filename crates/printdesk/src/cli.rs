@@ -152,6 +152,7 @@ pub fn database_url(data_dir: &Path, explicit: Option<&str>) -> anyhow::Result<S
 pub async fn open_db(url: &str) -> anyhow::Result<Db> {
     let db = Db::connect(url, 16).await?;
     db.migrate().await?;
+    crate::system::settings_list::seed_missing(&db).await?;
     Ok(db)
 }
 

@@ -7,6 +7,7 @@ rust_i18n::i18n!("locales", fallback = "zh-CN");
 
 pub mod bench;
 pub mod cli;
+pub mod customers;
 pub mod desktop;
 pub mod finance;
 pub mod kernel;

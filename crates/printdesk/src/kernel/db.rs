@@ -72,12 +72,38 @@ struct Migration {
 }
 
 /// The embedded migrations, in order. `tests/tidy.rs` checks this list against both folders.
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "kernel",
-    sqlite: include_str!("../../migrations/sqlite/0001_kernel.sql"),
-    postgres: include_str!("../../migrations/postgres/0001_kernel.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "kernel",
+        sqlite: include_str!("../../migrations/sqlite/0001_kernel.sql"),
+        postgres: include_str!("../../migrations/postgres/0001_kernel.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "settings_lists",
+        sqlite: include_str!("../../migrations/sqlite/0002_settings_lists.sql"),
+        postgres: include_str!("../../migrations/postgres/0002_settings_lists.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "customers",
+        sqlite: include_str!("../../migrations/sqlite/0003_customers.sql"),
+        postgres: include_str!("../../migrations/postgres/0003_customers.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "products",
+        sqlite: include_str!("../../migrations/sqlite/0004_products.sql"),
+        postgres: include_str!("../../migrations/postgres/0004_products.sql"),
+    },
+    Migration {
+        version: 5,
+        name: "customer_prices",
+        sqlite: include_str!("../../migrations/sqlite/0005_customer_prices.sql"),
+        postgres: include_str!("../../migrations/postgres/0005_customer_prices.sql"),
+    },
+];
 
 /// Versions and names of the embedded migrations, for the tidy test and `printdesk migrate`.
 pub fn migration_names() -> Vec<(i64, &'static str)> {

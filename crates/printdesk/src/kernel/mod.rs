@@ -20,5 +20,6 @@ pub mod idempotency;
 pub mod money;
 pub mod recycle_bin;
 pub mod shell;
+pub mod spreadsheet;
 pub mod tenancy;
 pub mod web;

@@ -41,7 +41,48 @@ const MENU: &[MenuChapter] = &[
     },
     MenuChapter {
         label_key: "menu.customers",
-        entries: &[],
+        entries: &[
+            entry(
+                "menu.customer_list",
+                "/customers",
+                Some(Permission::CUSTOMER_VIEW),
+            ),
+            entry(
+                "menu.suppliers",
+                "/customers/suppliers",
+                Some(Permission::SUPPLIER_VIEW),
+            ),
+            entry(
+                "menu.customer_prices",
+                "/customers/prices",
+                Some(Permission::CUSTOMER_PRICE_VIEW),
+            ),
+            entry(
+                "menu.settings.customer_relations",
+                "/settings/customer-relations",
+                Some(Permission::SETTINGS_VIEW),
+            ),
+            entry(
+                "menu.settings.customer_groups",
+                "/settings/customer-groups",
+                Some(Permission::SETTINGS_VIEW),
+            ),
+            entry(
+                "menu.settings.supply_scopes",
+                "/settings/supply-scopes",
+                Some(Permission::SETTINGS_VIEW),
+            ),
+            entry(
+                "menu.settings.card_types",
+                "/settings/card-types",
+                Some(Permission::SETTINGS_VIEW),
+            ),
+            entry(
+                "menu.settings.id_document_kinds",
+                "/settings/id-document-kinds",
+                Some(Permission::SETTINGS_VIEW),
+            ),
+        ],
     },
     MenuChapter {
         label_key: "menu.finance",
@@ -89,6 +130,26 @@ const MENU: &[MenuChapter] = &[
                 "menu.account_sets",
                 "/system/account-sets",
                 Some(Permission::SYSTEM_ACCOUNT_SET_MANAGE),
+            ),
+            entry(
+                "menu.products",
+                "/system/products",
+                Some(Permission::PRODUCT_VIEW),
+            ),
+            entry(
+                "menu.settings.units",
+                "/settings/units",
+                Some(Permission::SETTINGS_VIEW),
+            ),
+            entry(
+                "menu.settings.product_categories",
+                "/settings/product-categories",
+                Some(Permission::SETTINGS_VIEW),
+            ),
+            entry(
+                "menu.settings.processes",
+                "/settings/processes",
+                Some(Permission::SETTINGS_VIEW),
             ),
             entry(
                 "menu.recycle_bin",
@@ -160,6 +221,19 @@ pub async fn shell(db: &Db, user: &CurrentUser, locale: Locale, path: &str) -> A
         .into_iter()
         .map(|(id, name)| (id.0, name))
         .collect();
+    // The entry whose route is the longest prefix of the path is the current one, so that
+    // /customers/suppliers lights 供应商管理, not 客户管理 as well.
+    let current = MENU
+        .iter()
+        .flat_map(|chapter| chapter.entries)
+        .filter(|e| {
+            path == e.href
+                || (e.href != "/"
+                    && path.starts_with(e.href)
+                    && path[e.href.len()..].starts_with('/'))
+        })
+        .max_by_key(|e| e.href.len())
+        .map(|e| e.href);
     let menu = MENU
         .iter()
         .filter_map(|chapter| {
@@ -170,11 +244,7 @@ pub async fn shell(db: &Db, user: &CurrentUser, locale: Locale, path: &str) -> A
                 .map(|e| MenuLink {
                     label: locale.t(e.label_key),
                     href: e.href,
-                    active: if e.href == "/" {
-                        path == "/"
-                    } else {
-                        path.starts_with(e.href)
-                    },
+                    active: current == Some(e.href),
                 })
                 .collect();
             (!links.is_empty()).then(|| MenuGroup {

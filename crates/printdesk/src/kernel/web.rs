@@ -29,6 +29,7 @@ use crate::kernel::auth::{self, CurrentUser, MaybeUser};
 use crate::kernel::db::Db;
 use crate::kernel::error::{AppError, AppResult, FieldErrors, PendingError};
 use crate::kernel::i18n::{Locale, Message};
+use crate::kernel::spreadsheet::MAX_IMPORT_BYTES;
 
 /// Settings read once at start-up (flags and `PRINTDESK_*` variables).
 #[derive(Clone)]
@@ -63,8 +64,15 @@ pub struct AppState {
     pub config: Arc<Config>,
 }
 
-/// Largest accepted request body for forms and JSON.
-const BODY_LIMIT: usize = 2 * 1024 * 1024;
+/// Largest request body the server reads at all: a spreadsheet upload with room for the form
+/// around it. Forms and JSON stay at axum's 2 MB default (`DefaultBodyLimit`); only routes layered
+/// with [`upload_limit`] take more.
+const BODY_LIMIT: usize = crate::kernel::spreadsheet::MAX_IMPORT_BYTES + 1024 * 1024;
+
+/// The body limit of an upload route (spreadsheet imports), as a route layer.
+pub fn upload_limit() -> axum::extract::DefaultBodyLimit {
+    axum::extract::DefaultBodyLimit::max(crate::kernel::spreadsheet::MAX_IMPORT_BYTES + 64 * 1024)
+}
 /// The cookie that carries the CSRF token of a browser that is not signed in yet.
 const PRE_SESSION_CSRF_COOKIE: &str = "pd_csrf";
 /// The cookie that remembers the UI language.
@@ -85,6 +93,7 @@ pub fn router(state: AppState) -> Router {
     let (api, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(crate::system::api_router())
         .merge(crate::finance::api_router())
+        .merge(crate::customers::api_router())
         .split_for_parts();
     let openapi = Arc::new(openapi);
     let api = api.route(
@@ -98,6 +107,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::desktop::router())
         .merge(crate::system::router())
         .merge(crate::finance::router())
+        .merge(crate::customers::router())
         .merge(api)
         .route("/healthz", get(healthz))
         .route("/static/{*path}", get(static_asset))
@@ -482,6 +492,108 @@ impl<T: DeserializeOwned> FromRequest<AppState> for Json<T> {
         })?;
         Ok(Json(value))
     }
+}
+
+/// An uploaded file, read whole into memory (at most `spreadsheet::MAX_IMPORT_BYTES`).
+///
+/// Two shapes are accepted. A page posts `multipart/form-data` with the file in the field `file`
+/// and the CSRF token in the field `csrf_token`, checked exactly like [`Form`] (the session's
+/// token, or `pd_csrf` before sign-in): a wrong or missing token is 403 before the handler runs.
+/// An integration posts the file itself as the body with its own content type; a browser
+/// session doing so must send `X-CSRF-Token`, like [`Json`]. Every other rejection (a broken
+/// multipart body, a file too large) is a field error on `file`. A form sent without choosing a
+/// file gives empty `bytes`: the handler says what to upload.
+pub struct Upload {
+    pub bytes: Vec<u8>,
+    /// The name the browser gave the file; empty for a raw body.
+    pub filename: String,
+}
+
+impl FromRequest<AppState> for Upload {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &AppState) -> AppResult<Upload> {
+        let (mut parts, body) = req.into_parts();
+        let MaybeUser(user) = MaybeUser::from_request_parts(&mut parts, state).await?;
+        let is_multipart = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("multipart/form-data"));
+        if !is_multipart {
+            if let Some(expected) = user.as_ref().and_then(CurrentUser::csrf_token) {
+                let sent = parts
+                    .headers
+                    .get("x-csrf-token")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("");
+                if !auth::same_secret(expected, sent) {
+                    return Err(AppError::CsrfRejected);
+                }
+            }
+            let bytes = Bytes::from_request(Request::from_parts(parts, body), state)
+                .await
+                .map_err(|_| upload_too_large())?;
+            if bytes.len() > MAX_IMPORT_BYTES {
+                return Err(upload_too_large());
+            }
+            return Ok(Upload {
+                bytes: bytes.to_vec(),
+                filename: String::new(),
+            });
+        }
+        let expected = match &user {
+            Some(user) => user.csrf_token().map(str::to_owned),
+            None => parts
+                .extensions
+                .get::<PreSessionCsrf>()
+                .map(|c| c.0.clone()),
+        };
+        let mut multipart =
+            axum::extract::Multipart::from_request(Request::from_parts(parts, body), state)
+                .await
+                .map_err(|_| malformed_upload())?;
+        let mut sent = None;
+        let mut upload = Upload {
+            bytes: Vec::new(),
+            filename: String::new(),
+        };
+        while let Some(mut field) = multipart.next_field().await.map_err(upload_error)? {
+            match field.name() {
+                Some("csrf_token") => sent = Some(field.text().await.map_err(upload_error)?),
+                Some("file") => {
+                    upload.filename = field.file_name().unwrap_or("").to_owned();
+                    while let Some(chunk) = field.chunk().await.map_err(upload_error)? {
+                        if upload.bytes.len() + chunk.len() > MAX_IMPORT_BYTES {
+                            return Err(upload_too_large());
+                        }
+                        upload.bytes.extend_from_slice(&chunk);
+                    }
+                }
+                _ => {}
+            }
+        }
+        match (expected, sent) {
+            (Some(expected), Some(sent)) if auth::same_secret(&expected, &sent) => Ok(upload),
+            _ => Err(AppError::CsrfRejected),
+        }
+    }
+}
+
+fn upload_error(err: axum::extract::multipart::MultipartError) -> AppError {
+    if err.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        upload_too_large()
+    } else {
+        malformed_upload()
+    }
+}
+
+fn upload_too_large() -> AppError {
+    AppError::field("file", Message::new("spreadsheet.too_large"))
+}
+
+fn malformed_upload() -> AppError {
+    AppError::field("file", Message::new("error.malformed_form"))
 }
 
 /// A query string parsed into `T`. Unreadable ones (a duplicated key, bad encoding) get our

@@ -10,9 +10,11 @@ pub mod account_set;
 pub mod audit;
 pub mod company;
 pub mod department;
+pub mod product;
 pub mod recycle_bin;
 pub mod role;
 pub mod session;
+pub mod settings_list;
 pub mod setup;
 pub mod user;
 
@@ -32,6 +34,8 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(account_set::pages::router())
         .merge(recycle_bin::pages::router())
         .merge(audit::pages::router())
+        .merge(settings_list::pages::router())
+        .merge(product::pages::router())
 }
 
 pub(crate) fn api_router() -> OpenApiRouter<AppState> {
@@ -43,4 +47,6 @@ pub(crate) fn api_router() -> OpenApiRouter<AppState> {
         .merge(user::api::router())
         .merge(account_set::api::router())
         .merge(recycle_bin::api::router())
+        .merge(settings_list::api::router())
+        .merge(product::api::router())
 }

@@ -9,6 +9,11 @@
 mod harness;
 
 mod auth;
+mod customer_prices;
+mod customers;
 mod finance;
 mod ops;
+mod products;
+mod settings_list;
+mod spreadsheets;
 mod system_org;

@@ -20,6 +20,16 @@ impl Permission {
     pub const SYSTEM_RECYCLE_BIN_VIEW: Permission = Permission("system.recycle_bin.view");
     pub const SYSTEM_RECYCLE_BIN_PURGE: Permission = Permission("system.recycle_bin.purge");
     pub const SYSTEM_AUDIT_VIEW: Permission = Permission("system.audit.view");
+    pub const SETTINGS_VIEW: Permission = Permission("system.settings.view");
+    pub const SETTINGS_MANAGE: Permission = Permission("system.settings.manage");
+    pub const PRODUCT_VIEW: Permission = Permission("system.product.view");
+    pub const PRODUCT_MANAGE: Permission = Permission("system.product.manage");
+    pub const CUSTOMER_VIEW: Permission = Permission("customers.customer.view");
+    pub const CUSTOMER_MANAGE: Permission = Permission("customers.customer.manage");
+    pub const SUPPLIER_VIEW: Permission = Permission("customers.supplier.view");
+    pub const SUPPLIER_MANAGE: Permission = Permission("customers.supplier.manage");
+    pub const CUSTOMER_PRICE_VIEW: Permission = Permission("customers.customer_price.view");
+    pub const CUSTOMER_PRICE_MANAGE: Permission = Permission("customers.customer_price.manage");
     pub const FINANCE_LEDGER_ACCOUNT_VIEW: Permission = Permission("finance.ledger_account.view");
     pub const FINANCE_LEDGER_ACCOUNT_MANAGE: Permission =
         Permission("finance.ledger_account.manage");
@@ -50,6 +60,17 @@ pub struct PermissionGroup {
 /// Every permission, by chapter, in the order of the manual.
 pub const CATALOGUE: &[PermissionGroup] = &[
     PermissionGroup {
+        label_key: "menu.customers",
+        permissions: &[
+            Permission::CUSTOMER_VIEW,
+            Permission::CUSTOMER_MANAGE,
+            Permission::SUPPLIER_VIEW,
+            Permission::SUPPLIER_MANAGE,
+            Permission::CUSTOMER_PRICE_VIEW,
+            Permission::CUSTOMER_PRICE_MANAGE,
+        ],
+    },
+    PermissionGroup {
         label_key: "menu.finance",
         permissions: &[
             Permission::FINANCE_LEDGER_ACCOUNT_VIEW,
@@ -73,5 +94,13 @@ pub const CATALOGUE: &[PermissionGroup] = &[
             Permission::SYSTEM_RECYCLE_BIN_PURGE,
             Permission::SYSTEM_AUDIT_VIEW,
         ],
+    },
+    PermissionGroup {
+        label_key: "menu.products",
+        permissions: &[Permission::PRODUCT_VIEW, Permission::PRODUCT_MANAGE],
+    },
+    PermissionGroup {
+        label_key: "menu.settings",
+        permissions: &[Permission::SETTINGS_VIEW, Permission::SETTINGS_MANAGE],
     },
 ];

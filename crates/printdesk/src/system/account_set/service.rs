@@ -63,6 +63,8 @@ pub async fn create_account_set(
         &Scope::for_operator_task(AccountSetId(id)),
     )
     .await?;
+    crate::system::settings_list::seed_defaults(tx, &Scope::for_operator_task(AccountSetId(id)))
+        .await?;
     Ok(AccountSetId(id))
 }
 

@@ -15,4 +15,7 @@ use crate::kernel::recycle_bin::RecycleKind;
 pub const RECYCLE_KINDS: &[&RecycleKind] = &[
     &crate::system::department::RECYCLE_KIND,
     &crate::finance::ledger_account::RECYCLE_KIND,
+    &crate::customers::customer::RECYCLE_KIND,
+    &crate::customers::supplier::RECYCLE_KIND,
+    &crate::system::product::RECYCLE_KIND,
 ];
