@@ -959,7 +959,86 @@ async fn accounts_with_postings_are_never_deleted(backend: Backend) {
     );
 }
 
+/// Downloads an export and returns its first sheet as text rows.
+async fn export_rows(browser: &crate::harness::Browser, path: &str) -> Vec<Vec<String>> {
+    use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+    let res = browser.get(path).await;
+    assert_eq!(res.status(), StatusCode::OK, "{path}");
+    let bytes = res.bytes().await.unwrap().to_vec();
+    let mut workbook: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let range = workbook.worksheet_range_at(0).unwrap().unwrap();
+    range
+        .rows()
+        .map(|row| {
+            row.iter()
+                .map(|cell| match cell {
+                    Data::String(text) => text.clone(),
+                    Data::Float(value) => value.to_string(),
+                    Data::Int(value) => value.to_string(),
+                    _ => String::new(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+async fn chart_and_journal_export_to_excel(backend: Backend) {
+    let app = TestApp::with_setup(backend).await;
+    let api = app.api_admin().await;
+    let set_a = account_set_of(&api).await;
+    let cash = account_id(&app, set_a, "1001").await;
+    let income = account_id(&app, set_a, "5001").await;
+    let (status, entry) = api
+        .post(
+            "/api/v1/journal-entries",
+            entry_body("收名片款", cash, income, "100.5"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{entry}");
+    let browser = app.sign_in_admin().await;
+    let (_, page) = browser.get_text("/finance/journal").await;
+    assert!(page.contains("/finance/journal/export"));
+
+    let journal = export_rows(&browser, "/finance/journal/export").await;
+    assert_eq!(journal[0][0], "凭证号");
+    assert_eq!(
+        journal.len(),
+        3,
+        "header and the entry's two lines: {journal:?}"
+    );
+    assert_eq!(
+        (
+            journal[1][3].as_str(),
+            journal[1][5].as_str(),
+            journal[1][6].as_str()
+        ),
+        ("1001", "100.5", "")
+    );
+    assert_eq!(
+        (
+            journal[2][3].as_str(),
+            journal[2][5].as_str(),
+            journal[2][6].as_str()
+        ),
+        ("5001", "", "100.5")
+    );
+
+    let chart = export_rows(&browser, "/finance/ledger-accounts/export").await;
+    let cash_row = chart.iter().find(|row| row[0] == "1001").unwrap();
+    assert_eq!(
+        (cash_row[1].as_str(), cash_row[5].as_str()),
+        ("库存现金", "100.5")
+    );
+    assert!(
+        chart
+            .iter()
+            .any(|row| row[0] == "5001" && row[5] == "100.5"),
+        "income on its credit side"
+    );
+}
+
 backend_tests!(
+    chart_and_journal_export_to_excel,
     seeded_chart_has_the_standard_accounts,
     accounts_are_created_edited_and_disabled,
     manual_entries_post_and_show_balances,

@@ -6,6 +6,7 @@
 //! into lines here; blank rows are dropped before the service sees them, so the service's
 //! `lines[i]` errors point at the rows as they are shown again.
 
+use crate::kernel::spreadsheet::{self, Cell, ColumnKind, Table};
 use crate::kernel::web::Query;
 use askama::Template;
 use axum::Router;
@@ -35,6 +36,7 @@ const MIN_ROWS: usize = 4;
 pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route(LIST_PATH, get(list_journal_entries))
+        .route("/finance/journal/export", get(export_journal))
         .route(
             "/finance/journal/new",
             get(new_journal_entry).post(create_journal_entry),
@@ -80,6 +82,48 @@ impl JournalListPage {
 #[serde(default)]
 struct PageQuery {
     page: String,
+}
+
+/// 导出 Excel: every line of every entry, entry by entry.
+async fn export_journal(
+    State(state): State<AppState>,
+    l: Locale,
+    user: CurrentUser,
+) -> AppResult<Response> {
+    user.require(Permission::FINANCE_JOURNAL_VIEW)?;
+    let lines = service::export_lines(&state.db, user.scope()).await?;
+    let mut table = Table::new(l.t("menu.journal"))
+        .column(l.t("journal.export.entry_no"), ColumnKind::Integer, 8)
+        .column(l.t("journal.export.date"), ColumnKind::Text, 12)
+        .column(l.t("journal.export.memo"), ColumnKind::Text, 24)
+        .column(l.t("journal.export.account_code"), ColumnKind::Text, 10)
+        .column(l.t("journal.export.account_name"), ColumnKind::Text, 16)
+        .column(l.t("journal.export.debit"), ColumnKind::Money(2), 12)
+        .column(l.t("journal.export.credit"), ColumnKind::Money(2), 12)
+        .column(l.t("journal.export.line_memo"), ColumnKind::Text, 20);
+    table.rows = lines
+        .into_iter()
+        .map(|line| {
+            let side = |amount: crate::kernel::money::Money| {
+                if amount.is_zero() {
+                    Cell::Empty
+                } else {
+                    Cell::Money(amount)
+                }
+            };
+            vec![
+                Cell::Integer(line.entry_no),
+                Cell::Text(line.entry_date),
+                Cell::Text(line.memo),
+                Cell::Text(line.account_code),
+                Cell::Text(line.account_name),
+                side(line.debit),
+                side(line.credit),
+                Cell::Text(line.line_memo),
+            ]
+        })
+        .collect();
+    spreadsheet::export(&table)
 }
 
 async fn list_journal_entries(

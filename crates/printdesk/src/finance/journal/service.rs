@@ -313,6 +313,36 @@ pub async fn list_entries(
     ))
 }
 
+/// One journal line with its entry, as 导出 Excel writes it.
+pub struct ExportLine {
+    pub entry_no: i64,
+    pub entry_date: String,
+    pub memo: String,
+    pub account_code: String,
+    pub account_name: String,
+    pub debit: Money,
+    pub credit: Money,
+    pub line_memo: String,
+}
+
+/// Every journal line of the account set, entry by entry, for 导出 Excel.
+pub async fn export_lines(db: &Db, scope: &Scope) -> AppResult<Vec<ExportLine>> {
+    let rows = store::export_lines(db.pool(), scope).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| ExportLine {
+            entry_no: r.entry_no,
+            entry_date: r.entry_date,
+            memo: r.memo,
+            account_code: r.account_code,
+            account_name: r.account_name,
+            debit: Money::from_scaled(r.debit),
+            credit: Money::from_scaled(r.credit),
+            line_memo: r.line_memo,
+        })
+        .collect())
+}
+
 /// Checks every account set's books; each problem is one line naming the account set and what
 /// is wrong. Empty means sound.
 pub async fn check_books(db: &Db) -> anyhow::Result<Vec<String>> {

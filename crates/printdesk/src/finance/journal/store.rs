@@ -172,6 +172,35 @@ pub(super) async fn count_entries(pool: &AnyPool, scope: &Scope) -> StoreResult<
     Ok(n)
 }
 
+#[derive(FromRow)]
+pub(super) struct ExportLineRow {
+    pub entry_no: i64,
+    pub entry_date: String,
+    pub memo: String,
+    pub account_code: String,
+    pub account_name: String,
+    pub debit: i64,
+    pub credit: i64,
+    pub line_memo: String,
+}
+
+/// Every line of every entry of the account set, in entry and line order (the journal export).
+pub(super) async fn export_lines(pool: &AnyPool, scope: &Scope) -> StoreResult<Vec<ExportLineRow>> {
+    let rows = sqlx::query_as::<_, ExportLineRow>(
+        r#"select e.entry_no, e.entry_date, e.memo, a.code as account_code, a.name as account_name,
+                  l.debit, l.credit, l.memo as line_memo
+           from journal_entries e
+           join journal_lines l on l.entry_id = e.id
+           join ledger_accounts a on a.id = l.ledger_account_id
+           where e.account_set_id = $1
+           order by e.entry_no, l.line_no"#,
+    )
+    .bind(scope.id())
+    .fetch_all(pool)
+    .await?;
+    Ok(rows)
+}
+
 // ---- Checks of `printdesk check`. Each returns the offending rows; empty means sound. ----
 
 pub(super) async fn account_set_ids(pool: &AnyPool) -> StoreResult<Vec<(i64, String)>> {

@@ -1,5 +1,6 @@
 //! Pages of the chart of accounts: the list with balances, new, edit (停用 included) and delete.
 
+use crate::kernel::spreadsheet::{self, Cell, ColumnKind, Table};
 use crate::kernel::web::Query;
 use askama::Template;
 use axum::Router;
@@ -25,6 +26,10 @@ pub(super) fn router() -> Router<AppState> {
             get(list_ledger_accounts).post(create_ledger_account),
         )
         .route("/finance/ledger-accounts/new", get(new_ledger_account))
+        .route(
+            "/finance/ledger-accounts/export",
+            get(export_ledger_accounts),
+        )
         .route(
             "/finance/ledger-accounts/{id}",
             get(show_ledger_account).post(update_ledger_account),
@@ -73,6 +78,42 @@ async fn list_ledger_accounts(
         can_manage: user.can(Permission::FINANCE_LEDGER_ACCOUNT_MANAGE),
         notice,
     }))
+}
+
+/// 导出 Excel: the chart of accounts with balances, as the list shows it.
+async fn export_ledger_accounts(
+    State(state): State<AppState>,
+    l: Locale,
+    user: CurrentUser,
+) -> AppResult<Response> {
+    user.require(Permission::FINANCE_LEDGER_ACCOUNT_VIEW)?;
+    let accounts = service::list_accounts(&state.db, user.scope()).await?;
+    let mut table = Table::new(l.t("menu.ledger_accounts"))
+        .column(l.t("ledger_account.code"), ColumnKind::Text, 10)
+        .column(l.t("ledger_account.name"), ColumnKind::Text, 20)
+        .column(l.t("ledger_account.category_title"), ColumnKind::Text, 12)
+        .column(l.t("ledger_account.direction_title"), ColumnKind::Text, 8)
+        .column(l.t("ledger_account.active"), ColumnKind::Text, 8)
+        .column(l.t("ledger_account.balance"), ColumnKind::Money(2), 14);
+    table.rows = accounts
+        .into_iter()
+        .map(|a| {
+            let state_key = if a.is_active {
+                "ledger_account.active"
+            } else {
+                "ledger_account.inactive"
+            };
+            vec![
+                Cell::Text(a.code),
+                Cell::Text(a.name),
+                Cell::Text(l.t(a.category.label_key())),
+                Cell::Text(l.t(a.direction.label_key())),
+                Cell::Text(l.t(state_key)),
+                Cell::Money(a.balance),
+            ]
+        })
+        .collect();
+    spreadsheet::export(&table)
 }
 
 /// What the form shows: the typed text, so a refused form comes back as it was sent.
