@@ -5,5 +5,7 @@
 
 mod harness;
 
+mod customers;
 mod first_run;
+mod products;
 mod system_users;

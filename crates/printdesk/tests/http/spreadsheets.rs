@@ -874,6 +874,325 @@ async fn imports_and_exports_need_their_permissions(backend: Backend) {
     assert_eq!(app.count("select count(*) from customers").await, 0);
 }
 
+// ---- Product import ----
+
+fn product_rows<'a>(fourth_price: &'a str, third_unit: &'a str) -> Vec<Vec<(&'a str, &'a str)>> {
+    vec![
+        vec![
+            ("产品编码", "XZ-PP"),
+            ("产品名称", "写真PP纸"),
+            ("产品类别", "写真"),
+            ("计量单位", "平方米"),
+            ("计价方式", "按面积"),
+            ("标准单价", "25"),
+            ("最低计价(每件)", "1"),
+            ("阶梯价", "0:25;10:22"),
+            ("默认工序", "覆膜(亮膜)、裁切"),
+        ],
+        vec![
+            ("产品编码", "DY-A4"),
+            ("产品名称", "A4 黑白打印"),
+            ("产品类别", "写真"),
+            ("计量单位", "张"),
+            ("规格", "A4"),
+            ("计价方式", "按张/面/份"),
+            ("标准单价", "0.5"),
+            ("成本价", "0.1"),
+            ("税率(%)", "13"),
+            ("阶梯价", "1:0.30;500:0.20;2000:0.15"),
+        ],
+        vec![
+            ("产品编码", "MP-01"),
+            ("产品名称", "名片"),
+            ("产品类别", "写真"),
+            ("计量单位", third_unit),
+            ("计价方式", "set"),
+            ("标准单价", "30"),
+            ("起步价", "20"),
+            ("默认工序", "裁切"),
+        ],
+        vec![
+            ("产品编码", "PH-01"),
+            ("产品名称", "喷绘布"),
+            ("产品类别", "写真"),
+            ("计量单位", "平方米"),
+            ("计价方式", "按面积"),
+            ("标准单价", fourth_price),
+        ],
+    ]
+}
+
+async fn product_id_of(app: &TestApp, code: &str) -> i64 {
+    sqlx::query_scalar("select id from products where code = $1")
+        .bind(code)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+}
+
+async fn product_import_checks_every_row_then_saves_all(backend: Backend) {
+    let app = TestApp::with_setup(backend).await;
+    let browser = app.sign_in_admin().await;
+    let api = app.api_admin().await;
+    let (_, page) = browser.get_text("/system/products").await;
+    assert!(page.contains("href=\"/system/products/import\" id=\"import-xlsx\""));
+    let (status, page) = browser.get_text("/system/products/import").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("href=\"/system/products/import/template\""));
+
+    let (headers, notes) = template_of(&browser, "/system/products/import/template").await;
+    assert_eq!(
+        headers,
+        [
+            "产品编码＊",
+            "产品名称＊",
+            "产品类别＊",
+            "计量单位＊",
+            "规格",
+            "计价方式＊",
+            "标准单价＊",
+            "成本价",
+            "税率(%)",
+            "最低计价(每件)",
+            "起步价",
+            "阶梯价",
+            "默认工序",
+        ]
+    );
+    let note = |column: &str| {
+        notes
+            .iter()
+            .find(|r| r.first().map(String::as_str) == Some(column))
+            .map(|r| r[1].clone())
+            .unwrap_or_default()
+    };
+    assert!(
+        note("阶梯价").contains("1:0.30;500:0.20;2000:0.15"),
+        "{notes:?}"
+    );
+    assert!(note("计价方式＊").contains("按张/面/份"));
+    assert!(
+        notes.iter().any(|r| r
+            .first()
+            .is_some_and(|t| t.contains("1:0.30;500:0.20;2000:0.15"))),
+        "the tier format is explained above the columns too"
+    );
+    assert!(headers.iter().all(|h| !note(h).is_empty()), "{notes:?}");
+
+    // A negative price in the fourth data row (Excel row 5): nothing is saved.
+    let bad = filled(&headers, &product_rows("-3", "盒"));
+    let (status, body) = upload_api(&api, "/api/v1/products/import", &bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let errors = errors_of(&body);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].0, "rows[5].list_price");
+    assert_eq!(app.count("select count(*) from products").await, 0);
+    let token = browser.csrf_token().await;
+    let res = upload_form(&browser, "/system/products/import", Some(&token), &bad).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains(&format!(
+            "<tr><td>第 5 行</td><td>标准单价</td><td>{}</td></tr>",
+            errors[0].1
+        )),
+        "the report lists the row, column and message"
+    );
+    assert!(page.contains("共 1 行有 1 处问题"));
+
+    // An unknown unit in the third data row (Excel row 4).
+    let bad = filled(&headers, &product_rows("12.5", "平米"));
+    let (status, body) = upload_api(&api, "/api/v1/products/import", &bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(
+        errors_of(&body),
+        [(
+            "rows[4].unit".to_owned(),
+            "没有名为“平米”的计量单位。".to_owned()
+        )]
+    );
+    assert_eq!(app.count("select count(*) from products").await, 0);
+
+    // Fixed: all four are saved, in one go.
+    let good = filled(&headers, &product_rows("12.5", "盒"));
+    let res = upload_form(&browser, "/system/products/import", Some(&token), &good).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(location, "/system/products/import?imported=4");
+    let (_, page) = browser.get_text(&location).await;
+    assert!(page.contains("已导入 4 个产品"));
+    assert_eq!(app.count("select count(*) from products").await, 4);
+    assert_eq!(
+        app.count("select count(*) from audit_log where action = 'import' and doc_kind = 'product' and summary = '4'")
+            .await,
+        1
+    );
+
+    let lamination = item_id(&app, "process", "覆膜(亮膜)").await;
+    let cutting = item_id(&app, "process", "裁切").await;
+    let (status, pp) = api
+        .get(&format!(
+            "/api/v1/products/{}",
+            product_id_of(&app, "XZ-PP").await
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{pp}");
+    assert_eq!(pp["name"], "写真PP纸");
+    assert_eq!(pp["pricing_mode"], "area");
+    assert_eq!(pp["tier_style"], "whole");
+    assert_eq!(pp["process_ids"], json!([lamination, cutting]));
+    assert_eq!(
+        pp["category_id"],
+        item_id(&app, "product_category", "写真").await
+    );
+    let tiers: Vec<(String, String)> = pp["tiers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["from"].as_str().unwrap().to_owned(),
+                t["price"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(tiers.len(), 2);
+    assert_eq!(tiers[0].0, "0");
+    assert_eq!(tiers[1].0, "10");
+    assert!(tiers[1].1.starts_with("22"), "{tiers:?}");
+
+    let (_, a4) = api
+        .get(&format!(
+            "/api/v1/products/{}",
+            product_id_of(&app, "DY-A4").await
+        ))
+        .await;
+    assert_eq!(a4["pricing_mode"], "sheet", "the form's label is read");
+    assert_eq!(a4["specification"], "A4");
+    let froms: Vec<&str> = a4["tiers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["from"].as_str().unwrap())
+        .collect();
+    assert_eq!(froms, ["1", "500", "2000"]);
+    assert!(
+        a4["tiers"][2]["price"]
+            .as_str()
+            .unwrap()
+            .starts_with("0.15")
+    );
+    assert_eq!(a4["process_ids"], json!([]));
+    let (_, card) = api
+        .get(&format!(
+            "/api/v1/products/{}",
+            product_id_of(&app, "MP-01").await
+        ))
+        .await;
+    assert_eq!(card["pricing_mode"], "set", "the code is read too");
+    assert_eq!(card["process_ids"], json!([cutting]));
+    let (_, found) = api.get("/api/v1/products/search?q=phb").await;
+    assert_eq!(
+        found[0]["code"], "PH-01",
+        "imported products are searchable by initials"
+    );
+}
+
+async fn product_import_reports_repeated_and_taken_codes(backend: Backend) {
+    let app = TestApp::with_setup(backend).await;
+    let browser = app.sign_in_admin().await;
+    let api = app.api_admin().await;
+    let pp = crate::products::body(&api, "XZ-01", "写真PP纸", "area", "25", json!({})).await;
+    crate::products::create(&api, pp).await;
+    let old = crate::products::body(&api, "OLD-1", "旧灯布", "area", "10", json!({})).await;
+    let old = crate::products::create(&api, old).await;
+    let (status, _) = api.delete(&format!("/api/v1/products/{}", old["id"])).await;
+    assert!(status.is_success(), "{status}");
+    let (headers, _) = template_of(&browser, "/system/products/import/template").await;
+    let row = |code: &'static str| {
+        vec![
+            ("产品编码", code),
+            ("产品名称", "新产品"),
+            ("产品类别", "写真"),
+            ("计量单位", "平方米"),
+            ("计价方式", "按面积"),
+            ("标准单价", "1"),
+        ]
+    };
+    let file = filled(
+        &headers,
+        &[row("XZ-01"), row("A-1"), row("A-1"), row("OLD-1")],
+    );
+    let (status, body) = upload_api(&api, "/api/v1/products/import", &file).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let mut errors = errors_of(&body);
+    errors.sort();
+    assert_eq!(
+        errors,
+        [
+            ("rows[2].code", "编码 XZ-01 已被产品“写真PP纸”使用。"),
+            ("rows[4].code", "与第 3 行的编码重复。"),
+            (
+                "rows[5].code",
+                "编码 OLD-1 已被回收站中的产品“旧灯布”使用，请先还原或彻底删除它。"
+            ),
+        ]
+        .map(|(field, message)| (field.to_owned(), message.to_owned()))
+    );
+    assert_eq!(app.count("select count(*) from products").await, 2);
+}
+
+async fn product_import_needs_product_manage(backend: Backend) {
+    let app = TestApp::with_setup(backend).await;
+    let api = app.api_admin().await;
+    let (_, me) = api.get("/api/v1/me").await;
+    let (_, role) = api
+        .post(
+            "/api/v1/roles",
+            json!({ "name": "只看产品", "permissions": ["system.product.view"] }),
+        )
+        .await;
+    let (status, _) = api
+        .post(
+            "/api/v1/users",
+            json!({ "login": "viewer", "display_name": "小看", "password": "Viewer2026",
+                    "role_ids": [role["id"]], "account_set_ids": [me["account_set_id"]] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let admin = app.sign_in_admin().await;
+    let (headers, _) = template_of(&admin, "/system/products/import/template").await;
+    let good = filled(&headers, &product_rows("12.5", "张"));
+
+    let viewer = app.sign_in("viewer", "Viewer2026").await;
+    let viewer_api = app.api("viewer", "Viewer2026", None).await;
+    let (_, page) = viewer.get_text("/system/products").await;
+    assert!(!page.contains("/system/products/import"), "no import link");
+    assert!(page.contains("id=\"export-xlsx\""));
+    for path in [
+        "/system/products/import",
+        "/system/products/import/template",
+    ] {
+        assert_eq!(
+            viewer.get(path).await.status(),
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
+    }
+    let token = viewer.csrf_token().await;
+    let res = upload_form(&viewer, "/system/products/import", Some(&token), &good).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let (status, body) = upload_api(&viewer_api, "/api/v1/products/import", &good).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(
+        field_message(&body, "")
+            .unwrap_or_default()
+            .contains("（system.product.manage）"),
+        "{body}"
+    );
+    assert_eq!(app.count("select count(*) from products").await, 0);
+}
+
 backend_tests!(
     customers_export_what_the_list_shows,
     products_export_what_the_list_shows,
@@ -886,4 +1205,7 @@ backend_tests!(
     uploads_check_the_file_and_the_csrf_token,
     supplier_import_checks_every_row_then_saves_all,
     imports_and_exports_need_their_permissions,
+    product_import_checks_every_row_then_saves_all,
+    product_import_reports_repeated_and_taken_codes,
+    product_import_needs_product_manage,
 );

@@ -16,7 +16,7 @@ use super::{PreviewInput, Product, ProductId, ProductInput, TierInput};
 use crate::kernel::auth::{CurrentUser, Permission};
 use crate::kernel::error::AppResult;
 use crate::kernel::i18n::Locale;
-use crate::kernel::web::{self, AppState, IdPath, Json, Query};
+use crate::kernel::web::{self, AppState, IdPath, Json, Query, Upload};
 
 pub(crate) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -24,6 +24,38 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(search_products))
         .routes(routes!(show_product, update_product, delete_product))
         .routes(routes!(preview_price))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(import_products))
+                .layer(web::upload_limit()),
+        )
+}
+
+/// What an import saved.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ProductsImportedView {
+    /// How many rows were saved (all of them).
+    imported: usize,
+}
+
+/// 导入: the body is an .xlsx made from the import template
+/// (`GET /system/products/import/template`). Every row is saved in one go, or none: a 422 lists
+/// every problem as `rows[<excel row>].<column>` (e.g. `rows[5].list_price`), a problem with the
+/// file itself as `file`. Codes must be new, also against binned products.
+#[utoipa::path(post, path = "/api/v1/products/import", tag = "system",
+    request_body(content(("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")),
+        description = "The filled import template"),
+    responses((status = 200, body = ProductsImportedView), (status = 403, body = web::ApiErrorBody),
+        (status = 422, body = web::ApiErrorBody)))]
+async fn import_products(
+    State(state): State<AppState>,
+    l: Locale,
+    user: CurrentUser,
+    upload: Upload,
+) -> AppResult<axum::Json<ProductsImportedView>> {
+    user.require(Permission::PRODUCT_MANAGE)?;
+    let imported = service::import_products(&state.db, &user, &upload.bytes, l).await?;
+    Ok(axum::Json(ProductsImportedView { imported }))
 }
 
 /// A product to create, or the new state of one.

@@ -5,7 +5,9 @@
 //! matching rule → amount → minimum charge → processes), which also explains how it reached the
 //! figure, plus the order-level figures (management fee, tax, round-off) of §4.3 G–I. Orders, the
 //! price preview API and quotes all call it; nothing else computes a price. `rules` also parses
-//! the product form ([`ProductInput`] → `rules::NewProduct`) and the preview request.
+//! the product form ([`ProductInput`] → `rules::NewProduct`), the preview request, and the rows
+//! of an import sheet (`rules::parse_import`, through the same form parse; `service` saves every
+//! row in one write transaction or none).
 //!
 //! `store`, `service`, `pages` and `api` keep products (code, name, category, unit, pricing mode,
 //! list and colour prices, tiers, minimums, default processes) and offer the price preview

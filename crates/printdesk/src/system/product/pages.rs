@@ -1,6 +1,7 @@
 //! Pages of 产品管理: the list with search and category filter, the new-product form, and each
 //! product's edit page with its tiers, default processes, history and the price preview panel
-//! (试算), a GET form that works without JavaScript and that `static/price_preview.js` enhances.
+//! (试算), a GET form that works without JavaScript and that `static/price_preview.js` enhances;
+//! 导出 Excel, and 导入 (template, upload, report) on the customer import's page.
 
 use askama::Template;
 use axum::Router;
@@ -9,16 +10,19 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 
-use super::rules::{DimensionUnit, PricingMode, SheetUnit, TierStyle};
+use super::rules::{self, DimensionUnit, PricingMode, SheetUnit, TierStyle};
 use super::service::{self, Choice, FormChoices, PreviewView};
 use super::{PreviewInput, Product, ProductId, ProductInput, RECYCLE_KIND, TierInput};
+use crate::customers::customer::pages::{ImportQuery, ImportView, import_page, upload_bytes};
 use crate::kernel::auth::{CurrentUser, Permission};
 use crate::kernel::error::{AppError, AppResult, FieldErrors};
 use crate::kernel::i18n::Locale;
 use crate::kernel::money::parse_decimal;
 use crate::kernel::shell::{Shell, shell};
 use crate::kernel::spreadsheet::{self, Cell, ColumnKind, Table};
-use crate::kernel::web::{AppState, Form, IdPath, Query, render, see_other, urlencode};
+use crate::kernel::web::{
+    self, AppState, Form, IdPath, Query, Upload, render, see_other, urlencode,
+};
 use crate::system::audit::{self, TrailLine};
 
 /// Tier rows shown on the form; more appear when more were sent.
@@ -29,6 +33,16 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/system/products", get(list_products).post(create_product))
         .route("/system/products/new", get(new_product))
         .route("/system/products/export", get(export_products))
+        .route(
+            "/system/products/import",
+            get(show_import)
+                .post(import_products)
+                .layer(web::upload_limit()),
+        )
+        .route(
+            "/system/products/import/template",
+            get(download_import_template),
+        )
         .route("/system/products/recycle-bin", get(product_recycle_bin))
         .route(
             "/system/products/{id}",
@@ -328,6 +342,82 @@ async fn export_products(
         })
         .collect();
     spreadsheet::export(&table)
+}
+
+const PRODUCT_IMPORT: ImportView = ImportView {
+    title_key: "product_import.title",
+    list_href: "/system/products",
+    list_title_key: "menu.products",
+    action: "/system/products/import",
+    columns: rules::IMPORT_COLUMNS,
+    imported_key: "product_import.imported",
+};
+
+/// 导入产品: download the template, upload the filled file, read the report.
+async fn show_import(
+    State(state): State<AppState>,
+    l: Locale,
+    user: CurrentUser,
+    Query(query): Query<ImportQuery>,
+) -> AppResult<Response> {
+    user.require(Permission::PRODUCT_MANAGE)?;
+    let page = import_page(
+        &state,
+        &user,
+        l,
+        &PRODUCT_IMPORT,
+        &query,
+        &FieldErrors::new(),
+    )
+    .await?;
+    Ok(render(&page))
+}
+
+/// The product import template, with its 填写须知 sheet.
+async fn download_import_template(l: Locale, user: CurrentUser) -> AppResult<Response> {
+    user.require(Permission::PRODUCT_MANAGE)?;
+    let notes = [
+        l.t("product_import.note_products"),
+        l.t("customer_import.note_required"),
+        l.t("product_import.note_tiers"),
+        l.t("customer_import.note_all_or_nothing"),
+    ];
+    let bytes = spreadsheet::template(&l.t("menu.products"), rules::IMPORT_COLUMNS, &notes, l)
+        .map_err(AppError::Internal)?;
+    Ok(spreadsheet::download(
+        &l.t("product_import.template_file"),
+        bytes,
+    ))
+}
+
+/// The upload: every product saved and a report, or nothing saved and every problem listed.
+async fn import_products(
+    State(state): State<AppState>,
+    l: Locale,
+    user: CurrentUser,
+    upload: Result<Upload, AppError>,
+) -> AppResult<Response> {
+    user.require(Permission::PRODUCT_MANAGE)?;
+    let result = match upload_bytes(upload) {
+        Ok(bytes) => service::import_products(&state.db, &user, &bytes, l).await,
+        Err(err) => Err(err),
+    };
+    match result {
+        Ok(n) => Ok(see_other(&format!("/system/products/import?imported={n}"))),
+        Err(AppError::Invalid(errors)) => {
+            let page = import_page(
+                &state,
+                &user,
+                l,
+                &PRODUCT_IMPORT,
+                &ImportQuery::default(),
+                &errors,
+            )
+            .await?;
+            Ok(with_status(&page, StatusCode::UNPROCESSABLE_ENTITY))
+        }
+        Err(err) => Err(err),
+    }
 }
 
 async fn list_products(

@@ -11,14 +11,18 @@
 //!
 //! No I/O, no clock: the date that decides which rules are valid is an argument.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use crate::customers::import::{self, NameIndex};
 use crate::kernel::error::FieldErrors;
-use crate::kernel::i18n::Message;
+use crate::kernel::i18n::{Locale, Message};
 use crate::kernel::money::{
     AmountError, DecimalPlaces, FigureKind, Money, Quantity, parse_decimal,
 };
+use crate::kernel::spreadsheet::{RawRow, TemplateColumn, row_error};
 
 /// How a product's quantity is measured (DOMAIN.md §3.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -1617,6 +1621,270 @@ pub fn category_chain(id: i64, links: &[(i64, Option<i64>)]) -> Vec<i64> {
         current = parent;
     }
     chain
+}
+
+/// The columns of the product import template (manual 5.3 导入), in sheet order. Lists are
+/// named, never numbered: 产品类别 holds a category's own name (a sub-category's too), 默认工序
+/// the processes' names.
+pub const IMPORT_COLUMNS: &[TemplateColumn] = &[
+    import_column("code", true, 14),
+    import_column("name", true, 24),
+    import_column("category", true, 14),
+    import_column("unit", true, 10),
+    import_column("specification", false, 16),
+    import_column("pricing_mode", true, 12),
+    import_column("list_price", true, 10),
+    import_column("cost_price", false, 10),
+    import_column("tax_rate", false, 8),
+    import_column("min_per_piece", false, 10),
+    import_column("min_charge", false, 10),
+    import_column("tiers", false, 28),
+    import_column("processes", false, 24),
+];
+
+const fn import_column(key: &'static str, required: bool, width: u16) -> TemplateColumn {
+    let (header_key, note_key) = match key.as_bytes() {
+        b"code" => ("product_import.col.code", "product_import.note.code"),
+        b"name" => ("product_import.col.name", "product_import.note.name"),
+        b"category" => (
+            "product_import.col.category",
+            "product_import.note.category",
+        ),
+        b"unit" => ("product_import.col.unit", "product_import.note.unit"),
+        b"specification" => (
+            "product_import.col.specification",
+            "product_import.note.specification",
+        ),
+        b"pricing_mode" => (
+            "product_import.col.pricing_mode",
+            "product_import.note.pricing_mode",
+        ),
+        b"list_price" => (
+            "product_import.col.list_price",
+            "product_import.note.list_price",
+        ),
+        b"cost_price" => (
+            "product_import.col.cost_price",
+            "product_import.note.cost_price",
+        ),
+        b"tax_rate" => (
+            "product_import.col.tax_rate",
+            "product_import.note.tax_rate",
+        ),
+        b"min_per_piece" => (
+            "product_import.col.min_per_piece",
+            "product_import.note.min_per_piece",
+        ),
+        b"min_charge" => (
+            "product_import.col.min_charge",
+            "product_import.note.min_charge",
+        ),
+        b"tiers" => ("product_import.col.tiers", "product_import.note.tiers"),
+        _ => (
+            "product_import.col.processes",
+            "product_import.note.processes",
+        ),
+    };
+    TemplateColumn {
+        key,
+        header_key,
+        required,
+        note_key,
+        width,
+    }
+}
+
+/// The live items of the lists a product sheet names, by name.
+#[derive(Clone, Debug, Default)]
+pub struct ImportLists {
+    pub categories: NameIndex,
+    pub units: NameIndex,
+    pub processes: NameIndex,
+}
+
+/// A code already held by a product of the account set: its name, and whether it is binned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodeHolder {
+    pub name: String,
+    pub binned: bool,
+}
+
+/// Reads every row of a product sheet with [`NewProduct::parse`], as the form would send it:
+/// category, unit and process names become ids (an unknown name is an error on its cell), the
+/// pricing mode may be written as its label in any language or as its code, 阶梯价 is written
+/// `from:price;from:price` (whole-quantity style, checked by [`check_tiers`] through the parse).
+/// A code repeated in the file or held by a product in `taken` (live or binned) is an error too.
+/// Either every row is good, or every problem of every row comes back, named
+/// `rows[<excel row>].<column>`.
+pub fn parse_import(
+    rows: &[RawRow],
+    lists: &ImportLists,
+    taken: &HashMap<String, CodeHolder>,
+) -> Result<Vec<NewProduct>, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let mut products = Vec::with_capacity(rows.len());
+    let mut first_row: HashMap<String, usize> = HashMap::with_capacity(rows.len());
+    for row in rows {
+        let cell = |key: &str| {
+            IMPORT_COLUMNS
+                .iter()
+                .position(|c| c.key == key)
+                .map_or("", |idx| row.cell(idx))
+        };
+        let code = cell("code").trim();
+        if !code.is_empty() {
+            if let Some(first) = first_row.get(code) {
+                row_error(
+                    &mut errors,
+                    row,
+                    "code",
+                    Message::new("product_import.duplicate_code").arg("row", first),
+                );
+            } else {
+                first_row.insert(code.to_owned(), row.row_number);
+                if let Some(holder) = taken.get(code) {
+                    let key = if holder.binned {
+                        "product.code_taken_binned"
+                    } else {
+                        "product.code_taken"
+                    };
+                    row_error(
+                        &mut errors,
+                        row,
+                        "code",
+                        Message::new(key)
+                            .arg("code", code)
+                            .arg("name", &holder.name),
+                    );
+                }
+            }
+        }
+        let category_id = import::id_of_name(
+            &lists.categories,
+            row,
+            "category",
+            cell("category"),
+            "product_import.category_unknown",
+            &mut errors,
+        );
+        let unit_id = import::id_of_name(
+            &lists.units,
+            row,
+            "unit",
+            cell("unit"),
+            "product_import.unit_unknown",
+            &mut errors,
+        );
+        let mut process_ids = Vec::new();
+        for name in cell("processes")
+            .split(['、', ',', '，'])
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
+        {
+            process_ids.push(import::id_of_name(
+                &lists.processes,
+                row,
+                "processes",
+                name,
+                "product_import.process_unknown",
+                &mut errors,
+            ));
+        }
+        let tiers = match tier_inputs(cell("tiers")) {
+            Some(tiers) => tiers,
+            None => {
+                row_error(
+                    &mut errors,
+                    row,
+                    "tiers",
+                    Message::new("product_import.tiers_invalid"),
+                );
+                Vec::new()
+            }
+        };
+        let input = super::ProductInput {
+            code: code.to_owned(),
+            name: cell("name").to_owned(),
+            category_id,
+            unit_id,
+            specification: cell("specification").to_owned(),
+            cost_price: cell("cost_price").to_owned(),
+            tax_rate: cell("tax_rate").trim_end_matches(['%', '％']).to_owned(),
+            pricing_mode: pricing_mode_code(cell("pricing_mode")),
+            list_price: cell("list_price").to_owned(),
+            min_per_piece: cell("min_per_piece").to_owned(),
+            min_charge: cell("min_charge").to_owned(),
+            tiers,
+            process_ids,
+            is_active: true,
+            ..super::ProductInput::default()
+        };
+        let mut row_errors = FieldErrors::new();
+        if cell("list_price").trim().is_empty() {
+            row_errors.add(
+                "list_price",
+                Message::new("product_import.list_price_required"),
+            );
+        }
+        match NewProduct::parse(&input) {
+            Ok(product) if row_errors.is_empty() => products.push(product),
+            Ok(_) => {}
+            Err(parse_errors) => {
+                for error in parse_errors.iter() {
+                    // A name the sheet gave but no list holds is already reported on its cell.
+                    let column = import_column_of(&error.field);
+                    let already = matches!(column, "category" | "unit" | "processes")
+                        && !cell(column).trim().is_empty();
+                    if !already {
+                        row_errors.add(error.field.clone(), error.message.clone());
+                    }
+                }
+            }
+        }
+        import::add_row_errors(&mut errors, row, &row_errors, import_column_of);
+    }
+    errors.into_result(products)
+}
+
+/// The tier rows of a 阶梯价 cell such as `1:0.30;500:0.20;2000:0.15` (full-width `；` `：`
+/// too); `None` when a part is not `from:price`. Empty means no tiers.
+fn tier_inputs(text: &str) -> Option<Vec<super::TierInput>> {
+    text.split([';', '；'])
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let (from, price) = part.split_once([':', '：'])?;
+            Some(super::TierInput {
+                from: from.trim().to_owned(),
+                price: price.trim().to_owned(),
+            })
+        })
+        .collect()
+}
+
+/// The code of a 计价方式 cell: a code itself, or a label as shown in any language; anything
+/// else is passed on for the parse to refuse.
+fn pricing_mode_code(text: &str) -> String {
+    let text = text.trim();
+    PricingMode::ALL
+        .into_iter()
+        .find(|mode| {
+            let key = format!("product.mode.{}", mode.code());
+            mode.code() == text || Locale::ALL.into_iter().any(|l| l.t(&key) == text)
+        })
+        .map_or_else(|| text.to_owned(), |mode| mode.code().to_owned())
+}
+
+/// The import column of a form field, e.g. `tiers[2].price` → `tiers`.
+fn import_column_of(field: &str) -> &str {
+    match field {
+        "category_id" => "category",
+        "unit_id" => "unit",
+        "process_ids" => "processes",
+        "tier_style" | "run_on_per_thousand" => "tiers",
+        field if field.starts_with("tiers") => "tiers",
+        field => field,
+    }
 }
 
 #[cfg(test)]

@@ -260,6 +260,22 @@ pub(super) async fn code_holder(
     Ok(row.map(|(name, deleted_at)| (name, deleted_at.is_some())))
 }
 
+/// Every code held by a product of the account set, live or binned: code → (name, in the bin).
+pub(super) async fn code_holders(
+    pool: &AnyPool,
+    scope: &Scope,
+) -> StoreResult<Vec<(String, String, bool)>> {
+    let rows: Vec<(String, String, Option<String>)> =
+        sqlx::query_as("select code, name, deleted_at from products where account_set_id = $1")
+            .bind(scope.id())
+            .fetch_all(pool)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(code, name, deleted_at)| (code, name, deleted_at.is_some()))
+        .collect())
+}
+
 pub(super) async fn insert(
     tx: &mut Tx,
     scope: &Scope,
