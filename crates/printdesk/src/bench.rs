@@ -6,6 +6,12 @@
 //! bounded in count and in time. It prints requests per second, p50/p99 latency and the
 //! process's resident memory idle and after the run. docs/performance.md records the figures.
 //!
+//! `--scenario product-search` instead fills the fresh database with `--products` products from
+//! the demo generator (`crate::demo`) and times `--searches` realistic search-as-you-type queries
+//! (pinyin initials, code prefixes, name fragments), once through
+//! `system::product::service::search_products` directly and once through
+//! `GET /api/v1/products/search`, printing p50/p99/max.
+//!
 //! This is the only module allowed floats: they are ratios and milliseconds, never money.
 
 use std::path::PathBuf;
@@ -34,9 +40,33 @@ pub enum BenchBackend {
     Both,
 }
 
+/// What to measure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum BenchScenario {
+    /// N signed-in clients loading pages (the default).
+    Pages,
+    /// Product search as you type over a large catalogue.
+    ProductSearch,
+}
+
+/// The options of `--scenario`, flattened into `printdesk bench`.
+#[derive(Clone, Debug, clap::Args)]
+pub struct ScenarioArgs {
+    /// Which scenario to run.
+    #[arg(long, value_enum, default_value = "pages")]
+    pub scenario: BenchScenario,
+    /// product-search: how many products the demo generator creates.
+    #[arg(long, default_value_t = 20_000)]
+    pub products: usize,
+    /// product-search: how many searches are timed (each way).
+    #[arg(long, default_value_t = 500)]
+    pub searches: usize,
+}
+
 /// What `printdesk bench` was asked to do.
 #[derive(Clone, Debug)]
 pub struct BenchOptions {
+    pub scenario: ScenarioArgs,
     /// Concurrent clients, each with its own session and connection.
     pub clients: usize,
     /// Page loads per client (the run stops earlier when `seconds` have passed).
@@ -84,7 +114,9 @@ pub async fn run(options: &BenchOptions) -> anyhow::Result<Vec<BenchReport>> {
     if matches!(options.backend, BenchBackend::Postgres | BenchBackend::Both) {
         reports.push(run_postgres(options).await?);
     }
-    print_table(&reports);
+    if options.scenario.scenario == BenchScenario::Pages {
+        print_table(&reports);
+    }
     Ok(reports)
 }
 
@@ -204,7 +236,11 @@ async fn run_backend(
     let server = tokio::spawn(crate::cli::serve(listener, state, async move {
         let _ = stopped.await;
     }));
-    let result = load(backend, &db, &format!("http://{addr}"), options).await;
+    let base = format!("http://{addr}");
+    let result = match options.scenario.scenario {
+        BenchScenario::Pages => load(backend, &db, &base, options).await,
+        BenchScenario::ProductSearch => search(backend, &db, &base, options).await,
+    };
     let _ = stop.send(());
     let _ = server.await;
     db.close().await;
@@ -260,6 +296,101 @@ async fn load(
         p99: percentile(&latencies, 99),
         rss_idle_kib,
         rss_signed_in_kib,
+        rss_after_kib: rss_kib(),
+    })
+}
+
+/// The product-search scenario: generate the catalogue, then time the searches directly and
+/// over HTTP. The report's `requests`/`p50`/`p99` are those of the direct calls.
+async fn search(
+    backend: &'static str,
+    db: &Db,
+    base: &str,
+    options: &BenchOptions,
+) -> anyhow::Result<BenchReport> {
+    set_up(db).await?;
+    let rss_idle_kib = rss_kib();
+    let generated = crate::demo::run(
+        db,
+        &crate::demo::DemoOptions {
+            customers: 0,
+            suppliers: 0,
+            products: options.scenario.products,
+            ..crate::demo::DemoOptions::default()
+        },
+    )
+    .await?;
+    println!(
+        "{backend}: {} products generated in {:.1} s",
+        generated.products,
+        generated.products_took.as_secs_f64()
+    );
+    let scope = crate::kernel::tenancy::Scope::for_operator_task(generated.account_set_id);
+    let queries = crate::demo::search_queries(7, options.scenario.searches);
+    let mut errors = 0;
+    let mut hits = 0;
+    // Warm the caches the way a running shop has them warm.
+    for query in queries.iter().take(20) {
+        let _ = crate::system::product::service::search_products(db, &scope, query).await;
+    }
+    let started = Instant::now();
+    let mut direct = Vec::with_capacity(queries.len());
+    for query in &queries {
+        let one = Instant::now();
+        match crate::system::product::service::search_products(db, &scope, query).await {
+            Ok(lines) => hits += lines.len(),
+            Err(_) => errors += 1,
+        }
+        direct.push(one.elapsed());
+    }
+    let elapsed = started.elapsed();
+    direct.sort_unstable();
+
+    let client = signed_in_client(base).await?;
+    let mut http = Vec::with_capacity(queries.len());
+    for query in &queries {
+        let one = Instant::now();
+        let ok = match client
+            .get(format!("{base}/api/v1/products/search"))
+            .query(&[("q", query)])
+            .send()
+            .await
+        {
+            Ok(res) => res.status() == reqwest::StatusCode::OK && res.bytes().await.is_ok(),
+            Err(_) => false,
+        };
+        http.push(one.elapsed());
+        if !ok {
+            errors += 1;
+        }
+    }
+    http.sort_unstable();
+    println!(
+        "{:<10} {:>9} {:>9} {:>8} {:>8} {:>8} {:>10}",
+        "backend", "way", "searches", "p50 ms", "p99 ms", "max ms", "avg hits"
+    );
+    for (way, samples) in [("direct", &direct), ("http", &http)] {
+        println!(
+            "{:<10} {:>9} {:>9} {:>8.2} {:>8.2} {:>8.2} {:>10.1}",
+            backend,
+            way,
+            samples.len(),
+            millis(percentile(samples, 50)),
+            millis(percentile(samples, 99)),
+            millis(samples.last().copied().unwrap_or_default()),
+            hits as f64 / direct.len().max(1) as f64,
+        );
+    }
+    Ok(BenchReport {
+        backend,
+        clients: 1,
+        requests: direct.len(),
+        errors,
+        elapsed,
+        p50: percentile(&direct, 50),
+        p99: percentile(&direct, 99),
+        rss_idle_kib,
+        rss_signed_in_kib: None,
         rss_after_kib: rss_kib(),
     })
 }

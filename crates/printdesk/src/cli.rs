@@ -79,6 +79,24 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Fill an account set with a realistic demo shop (products, customers, suppliers, prices).
+    Demo {
+        /// Name or id of the account set; the first one when absent.
+        #[arg(long)]
+        account_set: Option<String>,
+        /// The same seed gives the same data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, default_value_t = 2000)]
+        customers: usize,
+        #[arg(long, default_value_t = 300)]
+        products: usize,
+        #[arg(long, default_value_t = 50)]
+        suppliers: usize,
+        /// Run even if the account set holds demo data already.
+        #[arg(long)]
+        force: bool,
+    },
     /// Load pages over loopback HTTP with N signed-in clients and print req/s and latency.
     Bench {
         /// Concurrent clients, each signed in once.
@@ -101,6 +119,8 @@ enum Command {
             hide_env_values = true
         )]
         postgres_url: String,
+        #[command(flatten)]
+        scenario: crate::bench::ScenarioArgs,
     },
 }
 
@@ -248,14 +268,37 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("backup written to {}", out.display());
             Ok(ExitCode::SUCCESS)
         }
+        Command::Demo {
+            account_set,
+            seed,
+            customers,
+            products,
+            suppliers,
+            force,
+        } => {
+            let db = open_db(&url).await?;
+            let options = crate::demo::DemoOptions {
+                account_set,
+                seed,
+                customers,
+                products,
+                suppliers,
+                force,
+            };
+            let report = crate::demo::run(&db, &options).await?;
+            println!("{report}");
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Bench {
             clients,
             requests_per_client,
             seconds,
             backend,
             postgres_url,
+            scenario,
         } => {
             let options = crate::bench::BenchOptions {
+                scenario,
                 clients,
                 requests_per_client,
                 seconds,

@@ -8,6 +8,7 @@ rust_i18n::i18n!("locales", fallback = "zh-CN");
 pub mod bench;
 pub mod cli;
 pub mod customers;
+pub mod demo;
 pub mod desktop;
 pub mod finance;
 pub mod kernel;

@@ -11,6 +11,7 @@ mod harness;
 mod auth;
 mod customer_prices;
 mod customers;
+mod demo;
 mod finance;
 mod ops;
 mod products;
