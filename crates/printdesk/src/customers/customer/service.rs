@@ -216,7 +216,8 @@ pub async fn create_customer(
     let id = store::insert(&mut tx, scope, &customer, &clock::now_text())
         .await
         .map_err(name_conflict)?;
-    store::replace_contacts(&mut tx, scope, id, &customer.contacts).await?;
+    contact::store::replace_contacts(&mut tx, scope, &store::CONTACTS, id.0, &customer.contacts)
+        .await?;
     audit::record(
         &mut tx,
         Some(scope),
@@ -255,7 +256,8 @@ pub async fn update_customer(
     store::update(&mut tx, scope, id, &customer, &clock::now_text())
         .await
         .map_err(name_conflict)?;
-    store::replace_contacts(&mut tx, scope, id, &customer.contacts).await?;
+    contact::store::replace_contacts(&mut tx, scope, &store::CONTACTS, id.0, &customer.contacts)
+        .await?;
     audit::record(
         &mut tx,
         Some(scope),
@@ -387,7 +389,8 @@ pub async fn import_customers(
         let id = store::insert(&mut tx, scope, customer, &now)
             .await
             .map_err(|err| import_name_conflict(err, row))?;
-        store::insert_contacts(&mut tx, scope, id, &customer.contacts).await?;
+        contact::store::insert_contacts(&mut tx, scope, &store::CONTACTS, id.0, &customer.contacts)
+            .await?;
     }
     audit::record(
         &mut tx,

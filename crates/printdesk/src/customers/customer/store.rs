@@ -6,6 +6,7 @@ use sqlx::{AnyConnection, AnyPool, FromRow};
 use super::rules::NewCustomer;
 use super::{CreditMode, Customer, CustomerId, CustomerLine, SettlementType};
 use crate::customers::contact::Contact;
+use crate::customers::contact::store::ContactTable;
 use crate::kernel::auth::UserId;
 use crate::kernel::db::{StoreError, StoreResult, Tx, flag, to_flag};
 use crate::kernel::money::Money;
@@ -402,46 +403,11 @@ pub(super) async fn update(
     Ok(())
 }
 
-/// Replaces the contacts of a customer with `contacts`, in their order.
-pub(super) async fn replace_contacts(
-    tx: &mut Tx,
-    scope: &Scope,
-    id: CustomerId,
-    contacts: &[Contact],
-) -> StoreResult<()> {
-    sqlx::query("delete from customer_contacts where account_set_id = $1 and customer_id = $2")
-        .bind(scope.id())
-        .bind(id.0)
-        .execute(&mut **tx)
-        .await?;
-    insert_contacts(tx, scope, id, contacts).await
-}
-
-/// Adds `contacts` to a customer that has none yet (a new one), in their order.
-pub(super) async fn insert_contacts(
-    tx: &mut Tx,
-    scope: &Scope,
-    id: CustomerId,
-    contacts: &[Contact],
-) -> StoreResult<()> {
-    for (line_no, contact) in (1_i64..).zip(contacts) {
-        sqlx::query(
-            r#"insert into customer_contacts (account_set_id, customer_id, line_no, person, mobile, phone, position, is_primary)
-               values ($1, $2, $3, $4, $5, $6, $7, $8)"#,
-        )
-        .bind(scope.id())
-        .bind(id.0)
-        .bind(line_no)
-        .bind(&contact.person)
-        .bind(&contact.mobile)
-        .bind(&contact.phone)
-        .bind(&contact.position)
-        .bind(to_flag(contact.is_primary))
-        .execute(&mut **tx)
-        .await?;
-    }
-    Ok(())
-}
+/// Where customers keep their contacts.
+pub(super) const CONTACTS: ContactTable = ContactTable {
+    table: "customer_contacts",
+    owner_column: "customer_id",
+};
 
 /// Live customers other than `except` with a contact whose mobile is `mobile`.
 pub(super) async fn mobile_holders(

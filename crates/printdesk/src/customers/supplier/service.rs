@@ -131,7 +131,8 @@ pub async fn create_supplier(
     let id = store::insert(&mut tx, scope, &supplier, &clock::now_text())
         .await
         .map_err(name_conflict)?;
-    store::replace_contacts(&mut tx, scope, id, &supplier.contacts).await?;
+    contact::store::replace_contacts(&mut tx, scope, &store::CONTACTS, id.0, &supplier.contacts)
+        .await?;
     store::replace_scopes(&mut tx, scope, id, &supplier.supply_scope_ids).await?;
     audit::record(
         &mut tx,
@@ -169,7 +170,8 @@ pub async fn update_supplier(
     store::update(&mut tx, scope, id, &supplier, &clock::now_text())
         .await
         .map_err(name_conflict)?;
-    store::replace_contacts(&mut tx, scope, id, &supplier.contacts).await?;
+    contact::store::replace_contacts(&mut tx, scope, &store::CONTACTS, id.0, &supplier.contacts)
+        .await?;
     store::replace_scopes(&mut tx, scope, id, &supplier.supply_scope_ids).await?;
     audit::record(
         &mut tx,
@@ -296,7 +298,8 @@ pub async fn import_suppliers(
         let id = store::insert(&mut tx, scope, supplier, &now)
             .await
             .map_err(|err| import_name_conflict(err, row))?;
-        store::insert_contacts(&mut tx, scope, id, &supplier.contacts).await?;
+        contact::store::insert_contacts(&mut tx, scope, &store::CONTACTS, id.0, &supplier.contacts)
+            .await?;
         store::insert_scopes(&mut tx, scope, id, &supplier.supply_scope_ids).await?;
     }
     audit::record(

@@ -5,8 +5,9 @@ use sqlx::{AnyConnection, AnyPool, FromRow};
 
 use super::rules::NewSupplier;
 use super::{Supplier, SupplierId, SupplierLine};
+use crate::customers::contact::store::ContactTable;
 use crate::customers::contact::{Contact, like_escape};
-use crate::kernel::db::{StoreError, StoreResult, Tx, flag, to_flag};
+use crate::kernel::db::{StoreError, StoreResult, Tx, flag};
 use crate::kernel::tenancy::Scope;
 
 /// Tables whose rows follow a supplier into the one it is merged into, as (table, supplier-id
@@ -320,46 +321,11 @@ pub(super) async fn update(
     Ok(())
 }
 
-/// Replaces the contacts of a supplier with `contacts`, in their order.
-pub(super) async fn replace_contacts(
-    tx: &mut Tx,
-    scope: &Scope,
-    id: SupplierId,
-    contacts: &[Contact],
-) -> StoreResult<()> {
-    sqlx::query("delete from supplier_contacts where account_set_id = $1 and supplier_id = $2")
-        .bind(scope.id())
-        .bind(id.0)
-        .execute(&mut **tx)
-        .await?;
-    insert_contacts(tx, scope, id, contacts).await
-}
-
-/// Adds `contacts` to a supplier that has none yet (a new one), in their order.
-pub(super) async fn insert_contacts(
-    tx: &mut Tx,
-    scope: &Scope,
-    id: SupplierId,
-    contacts: &[Contact],
-) -> StoreResult<()> {
-    for (line_no, contact) in (1_i64..).zip(contacts) {
-        sqlx::query(
-            r#"insert into supplier_contacts (account_set_id, supplier_id, line_no, person, mobile, phone, position, is_primary)
-               values ($1, $2, $3, $4, $5, $6, $7, $8)"#,
-        )
-        .bind(scope.id())
-        .bind(id.0)
-        .bind(line_no)
-        .bind(&contact.person)
-        .bind(&contact.mobile)
-        .bind(&contact.phone)
-        .bind(&contact.position)
-        .bind(to_flag(contact.is_primary))
-        .execute(&mut **tx)
-        .await?;
-    }
-    Ok(())
-}
+/// Where suppliers keep their contacts.
+pub(super) const CONTACTS: ContactTable = ContactTable {
+    table: "supplier_contacts",
+    owner_column: "supplier_id",
+};
 
 /// Replaces the supply scopes of a supplier.
 pub(super) async fn replace_scopes(

@@ -7,7 +7,10 @@
 //!
 //! The search keys are computed on every save, never typed: `pinyin_initials` holds the first
 //! letters of the name's pinyin (星光广告 → `xggg`), `search_text` the short name, the contacts'
-//! names and their initials, mobiles and phones. Pure: no database, no HTTP.
+//! names and their initials, mobiles and phones. This module is pure; `store` holds the contact
+//! rows' SQL for both owners.
+
+pub(crate) mod store;
 
 use pinyin::ToPinyin;
 
