@@ -12,6 +12,10 @@
 //! `system::product::service::search_products` directly and once through
 //! `GET /api/v1/products/search`, printing p50/p99/max.
 //!
+//! `--scenario import` builds a customer sheet and a product sheet of `--rows` rows each from the
+//! import templates' columns and uploads each through the API as a signed-in clerk would, timing
+//! the whole request (read, check every row, save in one transaction).
+//!
 //! This is the only module allowed floats: they are ratios and milliseconds, never money.
 
 use std::path::PathBuf;
@@ -47,6 +51,8 @@ pub enum BenchScenario {
     Pages,
     /// Product search as you type over a large catalogue.
     ProductSearch,
+    /// Spreadsheet imports of `--rows` customers and `--rows` products over HTTP.
+    Import,
 }
 
 /// The options of `--scenario`, flattened into `printdesk bench`.
@@ -61,6 +67,9 @@ pub struct ScenarioArgs {
     /// product-search: how many searches are timed (each way).
     #[arg(long, default_value_t = 500)]
     pub searches: usize,
+    /// import: rows per file.
+    #[arg(long, default_value_t = 10_000)]
+    pub rows: usize,
 }
 
 /// What `printdesk bench` was asked to do.
@@ -240,6 +249,7 @@ async fn run_backend(
     let result = match options.scenario.scenario {
         BenchScenario::Pages => load(backend, &db, &base, options).await,
         BenchScenario::ProductSearch => search(backend, &db, &base, options).await,
+        BenchScenario::Import => import(backend, &db, &base, options).await,
     };
     let _ = stop.send(());
     let _ = server.await;
@@ -389,6 +399,117 @@ async fn search(
         elapsed,
         p50: percentile(&direct, 50),
         p99: percentile(&direct, 99),
+        rss_idle_kib,
+        rss_signed_in_kib: None,
+        rss_after_kib: rss_kib(),
+    })
+}
+
+/// The import scenario: one upload of `--rows` customers, then one of `--rows` products.
+async fn import(
+    backend: &'static str,
+    db: &Db,
+    base: &str,
+    options: &BenchOptions,
+) -> anyhow::Result<BenchReport> {
+    use crate::kernel::spreadsheet::{self, Cell, ColumnKind, Table, TemplateColumn};
+    set_up(db).await?;
+    let rss_idle_kib = rss_kib();
+    let client = signed_in_client(base).await?;
+    let page = client
+        .get(format!("{base}/customers"))
+        .send()
+        .await?
+        .text()
+        .await?;
+    let token = csrf_token(&page).context("no csrf_token on the customer list")?;
+    let rows = options.scenario.rows;
+    let sheet = |columns: &[TemplateColumn], row: &dyn Fn(usize, &str) -> String| {
+        let mut table = Table::new("import");
+        for column in columns {
+            table = table.column(Locale::ZhCn.t(column.header_key), ColumnKind::Text, 12);
+        }
+        for n in 0..rows {
+            table
+                .rows
+                .push(columns.iter().map(|c| Cell::Text(row(n, c.key))).collect());
+        }
+        spreadsheet::to_xlsx(&table)
+    };
+    let customers = sheet(
+        crate::customers::customer::rules::IMPORT_COLUMNS,
+        &|n, key| match key {
+            "name" => format!("压测客户{n:06}"),
+            "contact_person" => "王经理".to_owned(),
+            "mobile" => format!("139{n:08}"),
+            "address" => "杭州市西湖区文三路 90 号".to_owned(),
+            "settlement_type" => "现结".to_owned(),
+            _ => String::new(),
+        },
+    )?;
+    let products = sheet(
+        crate::system::product::rules::IMPORT_COLUMNS,
+        &|n, key| match key {
+            "code" => format!("YC{n:06}"),
+            "name" => format!("压测写真{n}"),
+            "category" => "写真".to_owned(),
+            "unit" => "平方米".to_owned(),
+            "pricing_mode" => "按面积".to_owned(),
+            "list_price" => "25".to_owned(),
+            "tiers" => "0:25;10:22;50:20".to_owned(),
+            _ => String::new(),
+        },
+    )?;
+    println!(
+        "{:<10} {:>10} {:>8} {:>10} {:>10}",
+        "backend", "sheet", "rows", "file KiB", "seconds"
+    );
+    let mut timings = Vec::new();
+    let mut errors = 0;
+    let started = Instant::now();
+    for (what, path, bytes) in [
+        ("customers", "/api/v1/customers/import", customers),
+        ("products", "/api/v1/products/import", products),
+    ] {
+        let size = bytes.len();
+        let one = Instant::now();
+        let res = client
+            .post(format!("{base}{path}"))
+            .header("x-csrf-token", &token)
+            .header(
+                "content-type",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+            .body(bytes)
+            .send()
+            .await?;
+        let took = one.elapsed();
+        let status = res.status();
+        let body = res.text().await.unwrap_or_default();
+        if !status.is_success() {
+            errors += 1;
+            println!("{backend}: {what} import answered {status}: {body:.400}");
+        }
+        println!(
+            "{:<10} {:>10} {:>8} {:>10} {:>10.2}",
+            backend,
+            what,
+            rows,
+            size / 1024,
+            took.as_secs_f64()
+        );
+        timings.push(took);
+    }
+    let elapsed = started.elapsed();
+    timings.sort_unstable();
+    Ok(BenchReport {
+        backend,
+        clients: 1,
+        requests: timings.len(),
+        errors,
+        elapsed,
+        p50: percentile(&timings, 50),
+        p99: percentile(&timings, 99),
         rss_idle_kib,
         rss_signed_in_kib: None,
         rss_after_kib: rss_kib(),

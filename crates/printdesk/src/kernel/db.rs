@@ -31,6 +31,7 @@ pub enum Backend {
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    cache: std::sync::Arc<super::cache::Cache>,
 }
 
 /// Errors of the store layer (CONVENTIONS.md §5).
@@ -155,11 +156,20 @@ impl Db {
             .connect_with(options)
             .await
             .context("connecting to the database")?;
-        Ok(Db { pool, backend })
+        Ok(Db {
+            pool,
+            backend,
+            cache: std::sync::Arc::default(),
+        })
     }
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// Read caches kept right by change counters (`kernel::cache`).
+    pub fn cache(&self) -> &super::cache::Cache {
+        &self.cache
     }
 
     /// The pool, for reads outside a transaction.

@@ -12,6 +12,7 @@
 pub mod assets;
 pub mod audit;
 pub mod auth;
+pub mod cache;
 pub mod clock;
 pub mod db;
 pub mod error;

@@ -9,9 +9,9 @@
 use sqlx::FromRow;
 
 use crate::kernel::auth::UserId;
-use crate::kernel::clock;
 use crate::kernel::db::{Db, StoreError, StoreResult, Tx};
 use crate::kernel::tenancy::Scope;
+use crate::kernel::{cache, clock};
 
 /// A document kind that can go to the recycle bin.
 #[derive(Debug)]
@@ -68,7 +68,8 @@ pub async fn move_to_bin(
     if res.rows_affected() == 0 {
         return Err(StoreError::NotFound);
     }
-    Ok(())
+    // Caches of live rows (product search) are built per table's change counter.
+    cache::touch(tx, scope.id(), kind.table).await
 }
 
 /// Brings a document back from the bin. `NotFound` if it is not in this account set's bin;
@@ -86,7 +87,8 @@ pub async fn restore(tx: &mut Tx, scope: &Scope, kind: &RecycleKind, id: i64) ->
     if res.rows_affected() == 0 {
         return Err(StoreError::NotFound);
     }
-    Ok(())
+    // Caches of live rows (product search) are built per table's change counter.
+    cache::touch(tx, scope.id(), kind.table).await
 }
 
 /// Deletes a binned document for good, unless money is posted against it.

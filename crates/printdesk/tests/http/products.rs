@@ -901,6 +901,9 @@ async fn a_deleted_product_goes_to_the_bin_and_comes_back(backend: Backend) {
     let api = app.api_admin().await;
     let product = adhesive_pp(&api).await;
     let id = product["id"].as_i64().unwrap();
+    // Searched once before the delete, so the search index is built and must notice the bin.
+    let (_, found) = api.get("/api/v1/products/search?q=bj").await;
+    assert_eq!(found.as_array().unwrap().len(), 1, "{found}");
     let admin = app.sign_in_admin().await;
     let res = admin
         .post_form(&format!("/system/products/{id}/delete"), &[])
@@ -933,6 +936,8 @@ async fn a_deleted_product_goes_to_the_bin_and_comes_back(backend: Backend) {
     let (status, read) = api.get(&format!("/api/v1/products/{id}")).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(read["tiers"].as_array().unwrap().len(), 2);
+    let (_, found) = api.get("/api/v1/products/search?q=bj").await;
+    assert_eq!(found[0]["id"], id, "a restored product is found again");
     assert_eq!(read["process_ids"].as_array().unwrap().len(), 1);
     // Deleted through the API and purged for good, tiers and processes with it.
     let (status, _) = api.delete(&format!("/api/v1/products/{id}")).await;

@@ -19,6 +19,7 @@
 pub mod api;
 pub mod pages;
 pub mod rules;
+mod search;
 pub mod service;
 mod store;
 

@@ -10,7 +10,8 @@ use super::rules::{
     self, CodeHolder, ImportLists, NewProduct, PreviewRequest, PriceRule, PriceSource,
     ProcessPricing, ProductPricing,
 };
-use super::store::{self, SearchQuery};
+use super::search::SearchIndex;
+use super::store;
 use super::{PreviewInput, Product, ProductId, ProductInput, ProductLine, RECYCLE_KIND};
 use crate::customers::contact;
 use crate::customers::import::NameIndex;
@@ -30,9 +31,7 @@ use crate::system::settings_list::{self, ListKind, PROCESS, PRODUCT_CATEGORY, UN
 /// Products on one page of the list.
 pub const PAGE_SIZE: i64 = 50;
 /// The most results of a search as you type.
-pub const SEARCH_LIMIT: i64 = 20;
-/// The most products a list reads before filtering by category; far above any shop's catalogue.
-const LIST_LIMIT: i64 = 100_000;
+pub const SEARCH_LIMIT: usize = 20;
 
 /// One page of the product list.
 pub struct ProductPage {
@@ -135,15 +134,7 @@ async fn matching_products(
     category_id: Option<i64>,
 ) -> AppResult<Vec<ProductLine>> {
     let key = contact::search_key(query);
-    let found = store::search(
-        db.pool(),
-        scope,
-        &SearchQuery {
-            key: &key,
-            limit: LIST_LIMIT,
-        },
-    )
-    .await?;
+    let found = search_index(db, scope).await?.matching(&key);
     let Some(wanted) = category_id else {
         return Ok(found);
     };
@@ -168,16 +159,19 @@ pub async fn search_products(
     query: &str,
 ) -> AppResult<Vec<ProductListLine>> {
     let key = contact::search_key(query);
-    let found = store::search(
-        db.pool(),
-        scope,
-        &SearchQuery {
-            key: &key,
-            limit: SEARCH_LIMIT,
-        },
-    )
-    .await?;
+    let found = search_index(db, scope).await?.search(&key, SEARCH_LIMIT);
     with_names(db, scope, found).await
+}
+
+/// The account set's search index, rebuilt only when a product was saved, binned or restored.
+async fn search_index(db: &Db, scope: &Scope) -> AppResult<std::sync::Arc<SearchIndex>> {
+    let pool = db.pool();
+    Ok(db
+        .cache()
+        .get_or_load(pool, scope.id(), store::SEARCH_COUNTER, || async {
+            Ok(SearchIndex::new(store::live_lines(pool, scope).await?))
+        })
+        .await?)
 }
 
 /// One live product; `NotFound` if it is not live in this account set.
@@ -231,6 +225,7 @@ pub async fn create_product(
         return Ok(ProductId(id));
     }
     check_references(&mut tx, scope, &product, None).await?;
+    store::touched(&mut tx, scope).await?;
     let id = store::insert(&mut tx, scope, &product, &clock::now_text())
         .await
         .map_err(|err| code_conflict(err, &product.code))?;
@@ -286,6 +281,7 @@ pub async fn import_products(
     let products = rules::parse_import(&rows, &lists, &taken)?;
     let now = clock::now_text();
     let mut tx = db.begin_write().await?;
+    store::touched(&mut tx, scope).await?;
     for (row, product) in rows.iter().zip(&products) {
         store::insert(&mut tx, scope, product, &now)
             .await
@@ -350,6 +346,7 @@ pub async fn update_product(
         return Err(AppError::Conflict(Message::new("product.stale")));
     }
     check_references(&mut tx, scope, &product, Some(id)).await?;
+    store::touched(&mut tx, scope).await?;
     store::update(&mut tx, scope, id, &product, &clock::now_text())
         .await
         .map_err(|err| code_conflict(err, &product.code))?;
