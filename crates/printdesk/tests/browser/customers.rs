@@ -1,6 +1,9 @@
-//! 客户管理 through the browser (issue 3): finding a customer by the initials of its name, and an
-//! import whose file has a bad row.
+//! 客户管理 through the browser (issue 3): finding a customer by the initials of its name, 导出 Excel
+//! of what the search shows, and an import whose file has a bad row.
 
+use std::io::Cursor;
+
+use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
 use printdesk::customers::customer::rules::IMPORT_COLUMNS;
 use printdesk::kernel::i18n::Locale;
 use printdesk::kernel::spreadsheet::{Cell, ColumnKind, Table, to_xlsx};
@@ -58,6 +61,114 @@ async fn customer_by_pinyin() {
         assert_eq!(page.value("#q").await, "xg", "the search is kept");
         page.screenshot("1-found-by-initials").await;
     })
+    .await;
+}
+
+/// The first sheet of an .xlsx as rows of text.
+fn sheet_rows(bytes: Vec<u8>) -> Vec<Vec<String>> {
+    let mut workbook: Xlsx<_> =
+        open_workbook_from_rs(Cursor::new(bytes)).expect("the export opens as .xlsx");
+    let (_, range) = workbook
+        .worksheets()
+        .into_iter()
+        .next()
+        .expect("the export has a sheet");
+    range
+        .rows()
+        .map(|row| {
+            row.iter()
+                .map(|cell| match cell {
+                    Data::String(text) => text.clone(),
+                    Data::Float(value) => value.to_string(),
+                    Data::Int(value) => value.to_string(),
+                    Data::Empty => String::new(),
+                    other => format!("{other:?}"),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn customer_list_exports_what_it_shows() {
+    let app = App::with_setup().await;
+    create_customer(&app, "星光广告").await;
+    create_customer(&app, "红星图文").await;
+    harness::run(
+        "customer_list_exports_what_it_shows",
+        &app.base,
+        |page| async move {
+            page.sign_in_by_keyboard(ADMIN_LOGIN, ADMIN_PASSWORD).await;
+            page.wait_for_path("/").await;
+            page.open("/customers?q=xg").await;
+            let shown = page.wait_for_text("main table", "星光广告").await;
+            assert!(!shown.contains("红星图文"), "{shown}");
+            let link = page.find("#export-xlsx").await;
+            assert_eq!(
+                link.text().await.expect("link text"),
+                "导出 Excel",
+                "the button says what it does"
+            );
+            page.screenshot("1-list-with-export").await;
+
+            // The file the link gives, fetched with this browser's session as a click would.
+            let href = link
+                .prop("href")
+                .await
+                .expect("the link's href")
+                .expect("the link has an href");
+            assert!(
+                href.starts_with(&format!("{}/customers/export?q=xg", page.base)),
+                "the link carries the search: {href}"
+            );
+            let cookies = page
+                .client
+                .get_all_cookies()
+                .await
+                .expect("the browser's cookies")
+                .iter()
+                .map(|cookie| format!("{}={}", cookie.name(), cookie.value()))
+                .collect::<Vec<_>>()
+                .join("; ");
+            let res = reqwest::Client::builder()
+                .no_proxy()
+                .build()
+                .expect("building the HTTP client")
+                .get(&href)
+                .header("cookie", cookies)
+                .send()
+                .await
+                .expect("downloading the export");
+            assert_eq!(res.status().as_u16(), 200, "{href}");
+            assert_eq!(
+                res.headers()["content-type"],
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            );
+            let disposition = res.headers()["content-disposition"]
+                .to_str()
+                .expect("an ASCII header")
+                .to_owned();
+            assert!(disposition.starts_with("attachment;"), "{disposition}");
+            let bytes = res.bytes().await.expect("the file").to_vec();
+            let rows = sheet_rows(bytes);
+            assert_eq!(
+                rows[0],
+                [
+                    "编号",
+                    "客户名称",
+                    "客户分组",
+                    "联系人",
+                    "手机",
+                    "电话",
+                    "结账方式",
+                    "信用额度",
+                    "业务员"
+                ]
+            );
+            let names: Vec<&str> = rows[1..].iter().map(|row| row[1].as_str()).collect();
+            assert_eq!(names, ["星光广告"], "what the search shows, and no more");
+        },
+    )
     .await;
 }
 

@@ -14,8 +14,9 @@ use crate::harness::{Api, Backend, Browser, TestApp, field_message};
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-/// Downloads `path` and returns the first sheet as rows of text.
-async fn download_rows(browser: &Browser, path: &str) -> Vec<Vec<String>> {
+/// Downloads `path` and returns the first sheet as rows of text (other chapters' modules use it
+/// for their own lists' exports).
+pub async fn download_rows(browser: &Browser, path: &str) -> Vec<Vec<String>> {
     let mut sheets = download_sheets(browser, path).await;
     sheets.swap_remove(0).1
 }

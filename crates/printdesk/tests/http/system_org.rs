@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use crate::backend_tests;
 use crate::harness::{ADMIN_LOGIN, ADMIN_PASSWORD, Api, Backend, Browser, TestApp, field_message};
+use crate::spreadsheets::download_rows;
 
 /// One id-taking route. `{id}` in the path stands for the probed id.
 pub enum Probe {
@@ -626,6 +627,11 @@ async fn missing_permission_is_403_and_hidden_from_the_menu(backend: Backend) {
         "/system/account-sets",
         "/system/recycle-bin",
         "/system/audit",
+        "/system/users/export",
+        "/system/roles/export",
+        "/system/account-sets/export",
+        "/system/recycle-bin/export",
+        "/system/audit/export",
     ] {
         assert_eq!(
             viewer.get(path).await.status(),
@@ -633,6 +639,13 @@ async fn missing_permission_is_403_and_hidden_from_the_menu(backend: Backend) {
             "{path}"
         );
     }
+    // Exporting a list needs only what seeing it needs.
+    let (_, page) = viewer.get_text("/system/departments").await;
+    assert!(page.contains("href=\"/system/departments/export\" id=\"export-xlsx\""));
+    assert_eq!(
+        viewer.get("/system/departments/export").await.status(),
+        StatusCode::OK
+    );
 }
 
 async fn departments_form_a_tree_without_cycles(backend: Backend) {
@@ -1037,6 +1050,20 @@ async fn account_set_b_ids_are_not_found_from_account_set_a(backend: Backend) {
     assert_eq!(bin_a, json!([]));
     let (_, list_a) = api_a.get("/api/v1/departments").await;
     assert_eq!(list_a, json!([]));
+
+    // Nor do A's exports hold B's rows.
+    for path in ["/system/departments/export", "/system/recycle-bin/export"] {
+        let rows = download_rows(&browser_a, path).await;
+        assert_eq!(rows.len(), 1, "{path} has its header only: {rows:?}");
+    }
+    let trail = download_rows(&browser_a, "/system/audit/export").await;
+    assert!(
+        trail
+            .iter()
+            .flatten()
+            .all(|cell| !cell.contains("分店前台") && !cell.contains("分店旧部")),
+        "{trail:?}"
+    );
 }
 
 async fn account_sets_and_company_are_kept(backend: Backend) {
@@ -1145,6 +1172,182 @@ async fn account_sets_and_company_are_kept(backend: Backend) {
     assert!(page.contains("账套") && page.contains("二分店"));
 }
 
+/// The exports of 组织机构's lists: each holds the rows its page shows, headed in the user's
+/// language.
+async fn system_lists_export_what_they_show(backend: Backend) {
+    let app = TestApp::with_setup(backend).await;
+    let admin = app.sign_in_admin().await;
+    let api = app.api_admin().await;
+    let account_set = first_account_set_id(&api).await;
+    let (status, shop) = api
+        .post(
+            "/api/v1/departments",
+            json!({ "name": "门店", "sort_order": 1, "remarks": "一楼" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{shop}");
+    let (_, front) = api
+        .post(
+            "/api/v1/departments",
+            json!({ "name": "前台", "parent_id": shop["id"], "sort_order": 2 }),
+        )
+        .await;
+    let (_, binned) = api
+        .post("/api/v1/departments", json!({ "name": "临时组" }))
+        .await;
+    let (status, _) = api
+        .delete(&format!("/api/v1/departments/{}", binned["id"]))
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, role) = api
+        .post(
+            "/api/v1/roles",
+            json!({ "name": "会计", "description": "记账", "permissions": ["finance.journal.view"] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{role}");
+    for (login, name) in [("kuaiji", "小会"), ("chuna", "小出")] {
+        let (status, body) = api
+            .post(
+                "/api/v1/users",
+                json!({ "login": login, "display_name": name, "password": "Kuaiji2026",
+                        "department_id": front["id"], "role_ids": [role["id"]],
+                        "account_set_ids": [account_set] }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        if login == "chuna" {
+            let (status, _) = api
+                .post(&format!("/api/v1/users/{}/disable", body["id"]), json!({}))
+                .await;
+            assert_eq!(status, StatusCode::NO_CONTENT);
+        }
+    }
+    let (status, _) = api
+        .post("/api/v1/account-sets", json!({ "name": "二分店" }))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+
+    for list in [
+        "users",
+        "roles",
+        "departments",
+        "account-sets",
+        "recycle-bin",
+        "audit",
+    ] {
+        let (status, page) = admin.get_text(&format!("/system/{list}")).await;
+        assert_eq!(status, StatusCode::OK, "{list}");
+        assert!(
+            page.contains(&format!(
+                "href=\"/system/{list}/export\" id=\"export-xlsx\""
+            )),
+            "{list} has 导出 Excel"
+        );
+    }
+
+    let users = download_rows(&admin, "/system/users/export").await;
+    assert_eq!(
+        users[0],
+        ["登录名", "姓名", "部门", "角色", "可进入的账套", "状态"]
+    );
+    assert_eq!(users.len(), 4, "the admin and two users: {users:?}");
+    let row = |rows: &[Vec<String>], first: &str| -> Vec<String> {
+        rows.iter()
+            .find(|r| r[0] == first)
+            .unwrap_or_else(|| panic!("no row {first} in {rows:?}"))
+            .clone()
+    };
+    assert_eq!(
+        row(&users, "kuaiji"),
+        ["kuaiji", "小会", "前台", "会计", "总店", "正常"]
+    );
+    assert_eq!(row(&users, "chuna")[5], "已停用");
+
+    let roles = download_rows(&admin, "/system/roles/export").await;
+    assert_eq!(roles[0], ["角色名称", "说明", "权限", "用户数"]);
+    assert_eq!(
+        row(&roles, "会计"),
+        ["会计", "记账", "查看凭证", "2"],
+        "permissions by their names, users a number"
+    );
+    let (_, page) = admin.get_text("/system/roles").await;
+    assert_eq!(
+        roles.len() - 1,
+        page.matches("id=\"role-row-").count(),
+        "every role the page shows"
+    );
+
+    let departments = download_rows(&admin, "/system/departments/export").await;
+    assert_eq!(
+        departments,
+        [
+            vec!["部门名称", "上级部门", "排序号", "用户数", "备注"],
+            vec!["门店", "", "1", "0", "一楼"],
+            vec!["\u{3000}前台", "门店", "2", "2", ""],
+        ],
+        "the tree in page order; the binned department is not listed"
+    );
+
+    let sets = download_rows(&admin, "/system/account-sets/export").await;
+    assert_eq!(sets[0], ["账套名称", "可进入的用户", "建立时间", "状态"]);
+    let names: Vec<&str> = sets[1..].iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(names, ["总店", "二分店"]);
+    assert!(sets[1][1].contains("小会（kuaiji）"), "{:?}", sets[1]);
+    assert_eq!(sets[2][1], "王店长（admin）");
+    assert_eq!(sets[2][3], "使用中");
+
+    let bin = download_rows(&admin, "/system/recycle-bin/export").await;
+    assert_eq!(bin[0], ["类别", "内容", "删除时间", "删除人"]);
+    assert_eq!(bin.len(), 2, "only what was deleted: {bin:?}");
+    assert_eq!(
+        (bin[1][0].as_str(), bin[1][1].as_str(), bin[1][3].as_str()),
+        ("部门管理", "临时组", "王店长"),
+        "the kind as the page's heading names it"
+    );
+    assert!(!bin[1][2].is_empty(), "when it was deleted");
+
+    let trail = download_rows(&admin, "/system/audit/export").await;
+    assert_eq!(
+        trail[0],
+        ["时间", "操作人", "操作", "资料类别", "编号", "摘要"]
+    );
+    let deleted = trail
+        .iter()
+        .find(|r| r[2] == "删除" && r[3] == "部门")
+        .unwrap_or_else(|| panic!("the delete is in the trail: {trail:?}"));
+    assert_eq!(deleted[1], "王店长");
+    assert_eq!(deleted[4], binned["id"].to_string(), "the id is a number");
+    let (_, page) = admin.get_text("/system/audit").await;
+    let shown = page
+        .split("<tbody>")
+        .nth(1)
+        .unwrap_or("")
+        .matches("<tr>")
+        .count();
+    assert_eq!(trail.len() - 1, shown, "the entries the page shows");
+
+    // Headers follow the user's language.
+    let res = admin
+        .post_form("/account/locale", &[("locale", "en")])
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let users = download_rows(&admin, "/system/users/export").await;
+    assert_eq!(
+        users[0],
+        [
+            "Login name",
+            "Name",
+            "Department",
+            "Roles",
+            "Account sets they may enter",
+            "Status"
+        ]
+    );
+    let bin = download_rows(&admin, "/system/recycle-bin/export").await;
+    assert_eq!(bin[0][0], "Kind");
+}
+
 backend_tests!(
     users_are_created_through_the_page_once_and_edited,
     users_api_checks_input_and_disables_and_resets,
@@ -1154,4 +1357,5 @@ backend_tests!(
     recycle_bin_restores_and_purges_a_department,
     account_set_b_ids_are_not_found_from_account_set_a,
     account_sets_and_company_are_kept,
+    system_lists_export_what_they_show,
 );

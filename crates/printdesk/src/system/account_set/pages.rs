@@ -1,5 +1,7 @@
-//! The 账套管理 page: every account set with who may enter it, and a form to open a new one.
+//! The 账套管理 page: every account set with who may enter it, and a form to open a new one; and
+//! its 导出 Excel.
 
+use crate::kernel::spreadsheet::{self, Cell, ColumnKind, Table};
 use crate::kernel::web::Query;
 use askama::Template;
 use axum::Router;
@@ -17,10 +19,12 @@ use crate::kernel::shell::{Shell, shell};
 use crate::kernel::web::{AppState, Form, render, see_other};
 
 pub(crate) fn router() -> Router<AppState> {
-    Router::new().route(
-        "/system/account-sets",
-        get(list_account_sets).post(create_account_set),
-    )
+    Router::new()
+        .route(
+            "/system/account-sets",
+            get(list_account_sets).post(create_account_set),
+        )
+        .route("/system/account-sets/export", get(export_account_sets))
 }
 
 #[derive(Template)]
@@ -56,6 +60,38 @@ async fn list_account_sets(
     .await?;
     page.saved = query.saved == "1";
     Ok(render(&page))
+}
+
+/// 导出 Excel: every account set with who may enter it, as the list shows it.
+async fn export_account_sets(
+    State(state): State<AppState>,
+    l: Locale,
+    user: CurrentUser,
+) -> AppResult<Response> {
+    user.require(Permission::SYSTEM_ACCOUNT_SET_MANAGE)?;
+    let account_sets = service::list_account_sets(&state.db).await?;
+    let mut table = Table::new(l.t("menu.account_sets"))
+        .column(l.t("account_set.name"), ColumnKind::Text, 20)
+        .column(l.t("account_set.members"), ColumnKind::Text, 40)
+        .column(l.t("account_set.created_at"), ColumnKind::Text, 20)
+        .column(l.t("account_set.status"), ColumnKind::Text, 8);
+    table.rows = account_sets
+        .into_iter()
+        .map(|account_set| {
+            let status = if account_set.is_active {
+                "account_set.active"
+            } else {
+                "account_set.inactive"
+            };
+            vec![
+                Cell::Text(account_set.name),
+                Cell::Text(account_set.members.join("、")),
+                Cell::Text(account_set.created_at),
+                Cell::Text(l.t(status)),
+            ]
+        })
+        .collect();
+    spreadsheet::export(&table)
 }
 
 async fn create_account_set(
