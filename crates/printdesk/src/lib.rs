@@ -12,4 +12,5 @@ pub mod demo;
 pub mod desktop;
 pub mod finance;
 pub mod kernel;
+pub mod orders;
 pub mod system;

@@ -104,6 +104,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0005_customer_prices.sql"),
         postgres: include_str!("../../migrations/postgres/0005_customer_prices.sql"),
     },
+    Migration {
+        version: 6,
+        name: "orders",
+        sqlite: include_str!("../../migrations/sqlite/0006_orders.sql"),
+        postgres: include_str!("../../migrations/postgres/0006_orders.sql"),
+    },
 ];
 
 /// Versions and names of the embedded migrations, for the tidy test and `printdesk migrate`.

@@ -37,7 +37,35 @@ const fn entry(
 const MENU: &[MenuChapter] = &[
     MenuChapter {
         label_key: "menu.front_desk",
-        entries: &[],
+        entries: &[
+            entry("order.new", "/orders/new", Some(Permission::ORDER_CREATE)),
+            entry("menu.orders", "/orders", Some(Permission::ORDER_VIEW)),
+            entry(
+                "menu.order_recycle_bin",
+                "/system/recycle-bin?kind=order",
+                Some(Permission::SYSTEM_RECYCLE_BIN_VIEW),
+            ),
+            entry(
+                "menu.settings.order_categories",
+                "/settings/order-categories",
+                Some(Permission::SETTINGS_VIEW),
+            ),
+            entry(
+                "menu.settings.delivery_methods",
+                "/settings/delivery-methods",
+                Some(Permission::SETTINGS_VIEW),
+            ),
+            entry(
+                "menu.settings.feature_tags",
+                "/settings/feature-tags",
+                Some(Permission::SETTINGS_VIEW),
+            ),
+            entry(
+                "menu.settings.tax_rates",
+                "/settings/tax-rates",
+                Some(Permission::SETTINGS_VIEW),
+            ),
+        ],
     },
     MenuChapter {
         label_key: "menu.customers",

@@ -94,6 +94,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::system::api_router())
         .merge(crate::finance::api_router())
         .merge(crate::customers::api_router())
+        .merge(crate::orders::api_router())
         .split_for_parts();
     let openapi = Arc::new(openapi);
     let api = api.route(
@@ -108,6 +109,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::system::router())
         .merge(crate::finance::router())
         .merge(crate::customers::router())
+        .merge(crate::orders::router())
         .merge(api)
         .route("/healthz", get(healthz))
         .route("/static/{*path}", get(static_asset))

@@ -7,5 +7,6 @@ mod harness;
 
 mod customers;
 mod first_run;
+mod orders;
 mod products;
 mod system_users;

@@ -14,6 +14,7 @@ mod customers;
 mod demo;
 mod finance;
 mod ops;
+mod orders;
 mod products;
 mod settings_list;
 mod spreadsheets;

@@ -15,7 +15,7 @@ use crate::kernel::tenancy::Scope;
 /// Tables whose rows follow a customer into the one it is merged into, as (table, customer-id
 /// column); every such table has `account_set_id`. Later chapters add their history here (orders,
 /// receipts, prepaid movements, negotiated prices), and only here: `move_history` moves them all.
-const MERGE_FOLLOWERS: &[(&str, &str)] = &[];
+const MERGE_FOLLOWERS: &[(&str, &str)] = &[("orders", "customer_id"), ("shipments", "customer_id")];
 
 /// What a list or search asks for.
 pub(super) struct ListQuery<'a> {

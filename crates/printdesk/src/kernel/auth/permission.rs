@@ -30,6 +30,16 @@ impl Permission {
     pub const SUPPLIER_MANAGE: Permission = Permission("customers.supplier.manage");
     pub const CUSTOMER_PRICE_VIEW: Permission = Permission("customers.customer_price.view");
     pub const CUSTOMER_PRICE_MANAGE: Permission = Permission("customers.customer_price.manage");
+    pub const ORDER_VIEW: Permission = Permission("orders.order.view");
+    pub const ORDER_CREATE: Permission = Permission("orders.order.create");
+    pub const ORDER_APPROVE: Permission = Permission("orders.order.approve");
+    pub const ORDER_UNAPPROVE: Permission = Permission("orders.order.unapprove");
+    pub const ORDER_CANCEL: Permission = Permission("orders.order.cancel");
+    pub const ORDER_DELETE: Permission = Permission("orders.order.delete");
+    pub const ORDER_PRICE_OVERRIDE: Permission = Permission("orders.order.price_override");
+    pub const ORDER_SETTINGS_MANAGE: Permission = Permission("orders.settings.manage");
+    pub const TASK_VIEW: Permission = Permission("orders.task.view");
+    pub const TASK_WORK: Permission = Permission("orders.task.work");
     pub const FINANCE_LEDGER_ACCOUNT_VIEW: Permission = Permission("finance.ledger_account.view");
     pub const FINANCE_LEDGER_ACCOUNT_MANAGE: Permission =
         Permission("finance.ledger_account.manage");
@@ -59,6 +69,21 @@ pub struct PermissionGroup {
 
 /// Every permission, by chapter, in the order of the manual.
 pub const CATALOGUE: &[PermissionGroup] = &[
+    PermissionGroup {
+        label_key: "menu.front_desk",
+        permissions: &[
+            Permission::ORDER_VIEW,
+            Permission::ORDER_CREATE,
+            Permission::ORDER_APPROVE,
+            Permission::ORDER_UNAPPROVE,
+            Permission::ORDER_CANCEL,
+            Permission::ORDER_DELETE,
+            Permission::ORDER_PRICE_OVERRIDE,
+            Permission::ORDER_SETTINGS_MANAGE,
+            Permission::TASK_VIEW,
+            Permission::TASK_WORK,
+        ],
+    },
     PermissionGroup {
         label_key: "menu.customers",
         permissions: &[

@@ -29,9 +29,9 @@ use crate::kernel::money::Money;
 use crate::kernel::recycle_bin::RecycleKind;
 use rules::{DimensionUnit, PricingMode, SheetUnit, TierTable};
 
-/// How products go to the recycle bin.
-// Issue 4: once order lines use products, `posted_sql` must count the order lines of the product
-// so that purging a product that was sold is refused (it can only be deactivated).
+/// How products go to the recycle bin. A product sold on any order (even one in the order bin)
+/// cannot be purged: `order_lines.product_id` references it, so the purge is refused as still
+/// referenced, and the product can only be deactivated.
 pub const RECYCLE_KIND: RecycleKind = RecycleKind {
     key: "product",
     table: "products",

@@ -474,6 +474,73 @@ pub async fn preview(
     })
 }
 
+/// A line of an order priced: the product as it is now, its unit's name, the parsed request
+/// and the priced line (`rules::price_line`).
+pub struct LinePricing {
+    pub product: Product,
+    pub unit_name: String,
+    pub request: rules::LineRequest,
+    pub line: rules::PricedLine,
+}
+
+/// Prices one order line exactly as the preview does, with the customer's rules already read
+/// (`customer_price_rules`), on the order's date and at the account set's decimal places. A
+/// product not live in this account set is `NotFound`; bad sizes are field errors.
+pub async fn price_order_line(
+    db: &Db,
+    scope: &Scope,
+    request: &PreviewInput,
+    rules: &[PriceRule],
+    date: NaiveDate,
+    places: &DecimalPlaces,
+) -> AppResult<LinePricing> {
+    let product = store::find_live(db.pool(), scope, request.product_id).await?;
+    let pricing = pricing_of_product(db, scope, &product).await?;
+    let line_request = PreviewRequest::parse(request, product.dimension_unit)?;
+    let processes = match &request.process_ids {
+        Some(ids) => process_pricing(db, scope, ids).await?,
+        None => processes_by_id(db, scope, &product.process_ids).await?.0,
+    };
+    let request = line_request.into_line_request(processes, date);
+    let line = rules::price_line(&pricing, rules, &request, places)?;
+    let (_, unit_name) = names_of(db, scope, &product).await?;
+    Ok(LinePricing {
+        product,
+        unit_name,
+        request,
+        line,
+    })
+}
+
+/// The live product whose code is `code` (any case), for a code typed at the counter.
+pub async fn product_by_code(db: &Db, scope: &Scope, code: &str) -> AppResult<Option<ProductId>> {
+    let key = contact::search_key(code);
+    if key.is_empty() {
+        return Ok(None);
+    }
+    let found = search_index(db, scope).await?.search(&key, 1);
+    Ok(found
+        .into_iter()
+        .find(|line| line.code.to_lowercase() == key)
+        .map(|line| line.id))
+}
+
+/// The cooperative price rules of a customer valid on `date` (field error `customer_id` if the
+/// customer is not live here).
+pub async fn customer_price_rules(
+    db: &Db,
+    scope: &Scope,
+    customer_id: i64,
+    date: NaiveDate,
+) -> AppResult<Vec<PriceRule>> {
+    customer_rules(db, scope, customer_id, date).await
+}
+
+/// `source_code` for callers outside: how the unit price was chosen.
+pub fn price_source_code(source: &PriceSource) -> &'static str {
+    source_code(source)
+}
+
 /// The customer's and its group's cooperative price rules (客户合作价) valid on `date`. A
 /// customer that is not live in this account set is a field error, like any other bad input.
 async fn customer_rules(

@@ -18,4 +18,5 @@ pub const RECYCLE_KINDS: &[&RecycleKind] = &[
     &crate::customers::customer::RECYCLE_KIND,
     &crate::customers::supplier::RECYCLE_KIND,
     &crate::system::product::RECYCLE_KIND,
+    &crate::orders::order::RECYCLE_KIND,
 ];

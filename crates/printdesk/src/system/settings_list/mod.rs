@@ -393,6 +393,96 @@ pub const ID_DOCUMENT_KIND: ListKind = ListKind {
     ],
 };
 
+/// 订单类别 (manual 5.5.1, DOMAIN §12).
+pub const ORDER_CATEGORY: ListKind = ListKind {
+    key: "order_category",
+    segment: "order-categories",
+    label_key: "menu.settings.order_categories",
+    view: Permission::SETTINGS_VIEW,
+    manage: Permission::SETTINGS_MANAGE,
+    tree: false,
+    extra_fields: &[],
+    seeds: &[
+        Seed::leaf("复印打印"),
+        Seed::leaf("名片"),
+        Seed::leaf("宣传单/画册"),
+        Seed::leaf("写真喷绘"),
+        Seed::leaf("展架展板"),
+        Seed::leaf("条幅旗帜"),
+        Seed::leaf("标识标牌"),
+        Seed::leaf("发光字/灯箱"),
+        Seed::leaf("设计服务"),
+        Seed::leaf("安装工程"),
+        Seed::leaf("外协"),
+        Seed::leaf("其他"),
+    ],
+};
+
+/// 交货方式 (manual 5.5.1, DOMAIN §12).
+pub const DELIVERY_METHOD: ListKind = ListKind {
+    key: "delivery_method",
+    segment: "delivery-methods",
+    label_key: "menu.settings.delivery_methods",
+    view: Permission::SETTINGS_VIEW,
+    manage: Permission::SETTINGS_MANAGE,
+    tree: false,
+    extra_fields: &[],
+    seeds: &[
+        Seed::leaf("门店自提"),
+        Seed::leaf("送货上门"),
+        Seed::leaf("快递"),
+        Seed::leaf("物流托运"),
+        Seed::leaf("上门安装"),
+        Seed::leaf("同城跑腿"),
+    ],
+};
+
+/// 特征标注: coloured flags on orders (DOMAIN §4.5, §12).
+pub const FEATURE_TAG: ListKind = ListKind {
+    key: "feature_tag",
+    segment: "feature-tags",
+    label_key: "menu.settings.feature_tags",
+    view: Permission::SETTINGS_VIEW,
+    manage: Permission::SETTINGS_MANAGE,
+    tree: false,
+    extra_fields: &[ExtraField {
+        key: "color",
+        label_key: "settings.field.color",
+        field_type: FieldType::Color,
+    }],
+    seeds: &[
+        Seed::with("加急", &[("color", "#d93025")]),
+        Seed::with("重要客户", &[("color", "#b8860b")]),
+        Seed::with("需送货", &[("color", "#1a73e8")]),
+        Seed::with("需安装", &[("color", "#188038")]),
+        Seed::with("需开票", &[("color", "#8e24aa")]),
+        Seed::with("返工", &[("color", "#e8710a")]),
+        Seed::with("待确认稿", &[("color", "#5f6368")]),
+    ],
+};
+
+/// 税率: the rates an order may carry, in percent (DOMAIN §4.3 H, §12).
+pub const TAX_RATE: ListKind = ListKind {
+    key: "tax_rate",
+    segment: "tax-rates",
+    label_key: "menu.settings.tax_rates",
+    view: Permission::SETTINGS_VIEW,
+    manage: Permission::SETTINGS_MANAGE,
+    tree: false,
+    extra_fields: &[ExtraField {
+        key: "rate_percent",
+        label_key: "settings.field.rate_percent",
+        field_type: FieldType::Percent,
+    }],
+    seeds: &[
+        Seed::with("不开票", &[("rate_percent", "0")]),
+        Seed::with("小规模减按1%", &[("rate_percent", "1")]),
+        Seed::with("小规模3%", &[("rate_percent", "3")]),
+        Seed::with("服务6%", &[("rate_percent", "6")]),
+        Seed::with("货物13%", &[("rate_percent", "13")]),
+    ],
+};
+
 /// Every settings list, in menu order.
 pub const ALL_KINDS: &[&ListKind] = &[
     &UNIT,
@@ -403,6 +493,10 @@ pub const ALL_KINDS: &[&ListKind] = &[
     &SUPPLY_SCOPE,
     &CARD_TYPE,
     &ID_DOCUMENT_KIND,
+    &ORDER_CATEGORY,
+    &DELIVERY_METHOD,
+    &FEATURE_TAG,
+    &TAX_RATE,
 ];
 
 /// The kind with this page route segment (`customer-groups`).

@@ -506,6 +506,10 @@ mod tests {
                 "supply_scope" => "audit.kind.settings.supply_scope",
                 "card_type" => "audit.kind.settings.card_type",
                 "id_document_kind" => "audit.kind.settings.id_document_kind",
+                "order_category" => "audit.kind.settings.order_category",
+                "delivery_method" => "audit.kind.settings.delivery_method",
+                "feature_tag" => "audit.kind.settings.feature_tag",
+                "tax_rate" => "audit.kind.settings.tax_rate",
                 other => panic!("add an audit.kind.settings.{other} label"),
             });
             for field in kind.extra_fields.iter().chain(COLOR_KIND.extra_fields) {

@@ -1,0 +1,767 @@
+//! Use cases of orders, called by the pages and the API alike.
+
+use chrono::{Duration, NaiveDate, Utc};
+use tracing::instrument;
+
+use super::rules::{
+    self, Header, LineInput, OrderAction, OrderInput, OrderStatus, Totals, parse_header,
+};
+use super::store::{self, HeaderRow, ListFilter};
+use super::{LineProcess, Order, OrderId, OrderLine, OrderListLine, RECYCLE_KIND};
+use crate::kernel::audit;
+use crate::kernel::auth::{CurrentUser, Permission};
+use crate::kernel::clock;
+use crate::kernel::db::{Db, StoreError, next_in_sequence};
+use crate::kernel::error::{AppError, AppResult, FieldErrors};
+use crate::kernel::i18n::{Locale, Message};
+use crate::kernel::idempotency::{self, Claim};
+use crate::kernel::money::{DecimalPlaces, Money, Quantity};
+use crate::kernel::recycle_bin;
+use crate::kernel::tenancy::Scope;
+use crate::orders::settings::{self, OrderSettings, TaskRelease};
+use crate::orders::task;
+use crate::system::product::PreviewInput;
+use crate::system::product::ProductId;
+use crate::system::product::service as products;
+use crate::system::settings_list::{self, DELIVERY_METHOD, FEATURE_TAG, ORDER_CATEGORY};
+
+/// Orders on one page of the list.
+pub const PAGE_SIZE: i64 = 50;
+
+/// An order priced but not saved: what the entry grid shows as the clerk types.
+#[derive(Clone, Debug)]
+pub struct Quote {
+    pub lines: Vec<OrderLine>,
+    pub totals: Totals,
+    pub places: DecimalPlaces,
+}
+
+/// One page of the order list.
+pub struct OrderPage {
+    pub lines: Vec<OrderListLine>,
+    pub total_count: i64,
+    pub total_amount: Money,
+    pub page: i64,
+    pub n_pages: i64,
+}
+
+/// The shop's business day.
+fn today() -> AppResult<NaiveDate> {
+    NaiveDate::parse_from_str(&clock::today_local(), "%Y-%m-%d")
+        .map_err(|err| AppError::Internal(anyhow::anyhow!("today's date: {err}")))
+}
+
+/// The due time a new order starts with: now plus the settings' hours, in the shop's time.
+pub fn default_due_at(settings: &OrderSettings) -> String {
+    let at = Utc::now() + Duration::hours(settings.default_due_hours);
+    clock::display_local(&clock::to_text(at))
+        .get(..16)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The front-desk settings of the account set.
+pub async fn order_settings(db: &Db, scope: &Scope) -> AppResult<OrderSettings> {
+    Ok(settings::load(db, scope).await?)
+}
+
+/// Moves every error of one line under `lines[i].`.
+fn line_errors(index: usize, errors: FieldErrors, into: &mut FieldErrors) {
+    for error in errors.iter() {
+        into.add(
+            format!("lines[{index}].{}", error.field),
+            error.message.clone(),
+        );
+    }
+}
+
+/// What pricing a line needs besides the line.
+struct LineContext<'a> {
+    db: &'a Db,
+    user: &'a CurrentUser,
+    settings: &'a OrderSettings,
+    places: &'a DecimalPlaces,
+    date: NaiveDate,
+    locale: Locale,
+}
+
+/// Prices every non-blank line of `input` for the header's customer. Every bad line and field is
+/// reported at once.
+async fn price_lines(
+    ctx: &LineContext<'_>,
+    input: &OrderInput,
+    header: &Header,
+) -> AppResult<Vec<OrderLine>> {
+    let scope = ctx.user.scope();
+    let rules = match header.customer_id {
+        Some(id) => products::customer_price_rules(ctx.db, scope, id, ctx.date).await?,
+        None => Vec::new(),
+    };
+    let mut errors = FieldErrors::new();
+    let mut lines = Vec::new();
+    for (index, raw) in input.lines.iter().enumerate() {
+        if raw.is_blank() {
+            continue;
+        }
+        match price_one(ctx, raw, &rules).await {
+            Ok(mut line) => {
+                line.line_no = i64::try_from(lines.len() + 1).unwrap_or(0);
+                lines.push(line);
+            }
+            Err(AppError::Invalid(line_errs)) => line_errors(index, line_errs, &mut errors),
+            Err(other) => return Err(other),
+        }
+    }
+    errors.into_result(lines).map_err(AppError::Invalid)
+}
+
+async fn price_one(
+    ctx: &LineContext<'_>,
+    raw: &LineInput,
+    rules: &[crate::system::product::rules::PriceRule],
+) -> AppResult<OrderLine> {
+    let LineContext {
+        db,
+        user,
+        settings,
+        places,
+        date,
+        locale,
+    } = *ctx;
+    let scope = user.scope();
+    let product_id = match raw.product_id {
+        Some(id) => ProductId(id),
+        None => match products::product_by_code(db, scope, &raw.product_code).await? {
+            Some(id) => id,
+            None => {
+                return Err(AppError::field(
+                    "product",
+                    Message::new("order.product_unknown").arg("code", raw.product_code.trim()),
+                ));
+            }
+        },
+    };
+    let negotiated_or_override = raw.unit_price.trim().to_owned();
+    let request = PreviewInput {
+        product_id,
+        customer_id: None,
+        width: raw.width.clone(),
+        height: raw.height.clone(),
+        dimension_unit: raw.dimension_unit.clone(),
+        quantity: raw.quantity.clone(),
+        pages: raw.pages.clone(),
+        sides: raw.sides.clone(),
+        colour: raw.colour,
+        unit_price: negotiated_or_override.clone(),
+        process_ids: raw.process_ids.clone(),
+    };
+    let priced = match products::price_order_line(db, scope, &request, rules, date, places).await {
+        Err(AppError::NotFound) => {
+            return Err(AppError::field(
+                "product",
+                Message::new("order.product_unknown").arg("code", raw.product_code.trim()),
+            ));
+        }
+        other => other?,
+    };
+    let product = &priced.product;
+    let line = &priced.line;
+    let negotiated = product.pricing_mode == crate::system::product::rules::PricingMode::Negotiated;
+    let mut errors = FieldErrors::new();
+    let mut unit_price = line.unit_price;
+    let mut amount = line.amount;
+    let mut override_reason = String::new();
+    let mut override_by = None;
+    let wants_price = !negotiated && !negotiated_or_override.is_empty();
+    let wants_amount = !raw.amount.trim().is_empty();
+    if wants_price || wants_amount {
+        if !settings.allow_price_override {
+            errors.add("unit_price", Message::new("order.override_disabled"));
+        } else if !user.can(Permission::ORDER_PRICE_OVERRIDE) {
+            errors.add(
+                if wants_amount { "amount" } else { "unit_price" },
+                Message::new("order.override_forbidden"),
+            );
+        }
+        let reason = raw.override_reason.trim();
+        if reason.is_empty() {
+            errors.add(
+                "override_reason",
+                Message::new("order.override_reason_required"),
+            );
+        } else if reason.chars().count() > 200 {
+            errors.add(
+                "override_reason",
+                Message::new("order.text_too_long").arg("max", 200),
+            );
+        }
+        override_reason = reason.to_owned();
+        override_by = Some(user.user_id.0);
+        if wants_amount {
+            match Money::parse(raw.amount.trim()) {
+                Ok(m) if !m.is_negative() => {
+                    amount = Money::rounded(m.to_decimal(), places.amount).unwrap_or(m);
+                    if !line.billable_quantity.is_zero() {
+                        unit_price = Money::rounded(
+                            amount.to_decimal() / line.billable_quantity,
+                            places.unit_price,
+                        )
+                        .unwrap_or(unit_price);
+                    }
+                }
+                _ => errors.add("amount", Message::new("order.amount_invalid")),
+            }
+        } else {
+            match Money::parse(&negotiated_or_override) {
+                Ok(m) if !m.is_negative() => {
+                    unit_price = m;
+                    amount = Money::rounded(line.billable_quantity * m.to_decimal(), places.amount)
+                        .unwrap_or(amount);
+                }
+                _ => errors.add("unit_price", Message::new("order.amount_invalid")),
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let process_amount = Money::from_scaled(line.processes.iter().map(|p| p.amount.scaled()).sum());
+    let mut explanation: Vec<String> = line.explanation.iter().map(|m| m.render(locale)).collect();
+    if override_by.is_some() {
+        explanation.push(
+            Message::new("order.explain.override")
+                .arg("by", &user.display_name)
+                .arg("reason", &override_reason)
+                .render(locale),
+        );
+    }
+    let specification = if raw.specification.trim().is_empty() {
+        product.specification.clone()
+    } else {
+        raw.specification.trim().chars().take(100).collect()
+    };
+    let q = |d: rust_decimal::Decimal| Quantity::from_decimal(d).unwrap_or(Quantity::ZERO);
+    Ok(OrderLine {
+        id: 0,
+        line_no: 0,
+        product_id: product.id.0,
+        product_code: product.code.clone(),
+        product_name: product.name.clone(),
+        unit_name: priced.unit_name.clone(),
+        specification,
+        pricing_mode: product.pricing_mode.code().to_owned(),
+        dimension_unit: product.dimension_unit.code().to_owned(),
+        width: q(priced.request.width),
+        height: q(priced.request.height),
+        quantity: q(priced.request.quantity),
+        pages: q(priced.request.pages),
+        sides: i64::from(priced.request.sides),
+        colour: priced.request.colour,
+        billable_quantity: q(line.billable_quantity),
+        unit_price,
+        amount,
+        process_amount,
+        line_total: Money::from_scaled(amount.scaled() + process_amount.scaled()),
+        price_source: if override_by.is_some() {
+            "override".to_owned()
+        } else {
+            products::price_source_code(&line.source).to_owned()
+        },
+        explanation: explanation.join("\n"),
+        priced_amount: line.amount,
+        override_reason,
+        override_by,
+        remarks: raw.remarks.trim().chars().take(200).collect(),
+        processes: line
+            .processes
+            .iter()
+            .map(|p| LineProcess {
+                process_id: p.process_id,
+                name: p.name.clone(),
+                quantity: q(p.quantity),
+                unit_price: p.unit_price,
+                amount: p.amount,
+            })
+            .collect(),
+    })
+}
+
+/// Checks the header's list items and customer, prices the lines and adds up the order.
+async fn prepare(
+    db: &Db,
+    user: &CurrentUser,
+    input: &OrderInput,
+    locale: Locale,
+) -> AppResult<(Header, Vec<OrderLine>, Totals, OrderSettings)> {
+    let scope = user.scope();
+    let settings = settings::load(db, scope).await?;
+    let date = today()?;
+    let header_result = parse_header(input, &settings, date);
+    let places = products::decimal_places(db, scope).await?;
+    // Price the lines even when the header is bad, so the clerk sees every problem at once.
+    let header_for_pricing = header_result.clone().unwrap_or_else(|_| Header {
+        customer_id: None,
+        walk_in_name: String::new(),
+        walk_in_mobile: String::new(),
+        contact_person: String::new(),
+        contact_phone: String::new(),
+        category_id: None,
+        delivery_method_id: None,
+        delivery_address: String::new(),
+        due_at: None,
+        sales_person_id: None,
+        remarks: String::new(),
+        tag_ids: Vec::new(),
+        discount: Money::ZERO,
+        tax_rate: settings.default_tax_rate,
+    });
+    let mut errors = match &header_result {
+        Ok(_) => FieldErrors::new(),
+        Err(errors) => errors.clone(),
+    };
+    let ctx = LineContext {
+        db,
+        user,
+        settings: &settings,
+        places: &places,
+        date,
+        locale,
+    };
+    let lines = match price_lines(&ctx, input, &header_for_pricing).await {
+        Ok(lines) => lines,
+        Err(AppError::Invalid(line_errors)) => {
+            for e in line_errors.iter() {
+                errors.add(e.field.clone(), e.message.clone());
+            }
+            Vec::new()
+        }
+        Err(other) => return Err(other),
+    };
+    check_items(db, scope, &header_for_pricing, &mut errors).await?;
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let header = header_result.map_err(AppError::Invalid)?;
+    let sums: Vec<(Money, Money)> = lines.iter().map(|l| (l.amount, l.process_amount)).collect();
+    let totals = rules::totals(&sums, &settings, header.discount, header.tax_rate, &places)?;
+    Ok((header, lines, totals, settings))
+}
+
+/// The header's category, delivery method and tags must be live items of this account set, the
+/// sales person an active user of it.
+async fn check_items(
+    db: &Db,
+    scope: &Scope,
+    header: &Header,
+    errors: &mut FieldErrors,
+) -> AppResult<()> {
+    let live = |options: &[settings_list::ListOption], id: i64| options.iter().any(|o| o.id == id);
+    if let Some(id) = header.category_id {
+        let options = settings_list::options(db, scope, &ORDER_CATEGORY).await?;
+        if !live(&options, id) {
+            errors.add("category_id", Message::new("order.choice_unknown"));
+        }
+    }
+    if let Some(id) = header.delivery_method_id {
+        let options = settings_list::options(db, scope, &DELIVERY_METHOD).await?;
+        if !live(&options, id) {
+            errors.add("delivery_method_id", Message::new("order.choice_unknown"));
+        }
+    }
+    if !header.tag_ids.is_empty() {
+        let options = settings_list::options(db, scope, &FEATURE_TAG).await?;
+        if header.tag_ids.iter().any(|id| !live(&options, *id)) {
+            errors.add("tag_ids", Message::new("order.choice_unknown"));
+        }
+    }
+    if let Some(id) = header.sales_person_id {
+        let n: i64 = sqlx::query_scalar(
+            r#"select cast(count(*) as bigint) from users u
+               join user_account_sets a on a.user_id = u.id
+               where u.id = $2 and a.account_set_id = $1 and u.disabled = 0"#,
+        )
+        .bind(scope.id())
+        .bind(id)
+        .fetch_one(db.pool())
+        .await
+        .unwrap_or(0);
+        if n == 0 {
+            errors.add("sales_person_id", Message::new("order.choice_unknown"));
+        }
+    }
+    Ok(())
+}
+
+/// Prices an order without saving anything: the live totals of the entry grid and
+/// `POST /api/v1/orders/quote`.
+pub async fn quote(
+    db: &Db,
+    user: &CurrentUser,
+    input: &OrderInput,
+    locale: Locale,
+) -> AppResult<Quote> {
+    let (_, lines, totals, _) = prepare(db, user, input, locale).await?;
+    let places = products::decimal_places(db, user.scope()).await?;
+    Ok(Quote {
+        lines,
+        totals,
+        places,
+    })
+}
+
+/// Saves a new order as a draft (or released straight to production when 任务设置 says so is
+/// not the case: release happens on approval). A repeated `form_nonce` returns the order made
+/// the first time, so a double-clicked save creates one order.
+#[instrument(skip_all)]
+pub async fn create_order(
+    db: &Db,
+    user: &CurrentUser,
+    input: &OrderInput,
+    locale: Locale,
+) -> AppResult<OrderId> {
+    let (header, lines, totals, settings) = prepare(db, user, input, locale).await?;
+    let scope = user.scope();
+    let date = today()?;
+    let mut tx = db.begin_write().await?;
+    if let Claim::Seen(id) = idempotency::claim(&mut tx, &input.form_nonce, user.user_id.0).await? {
+        return Ok(OrderId(id));
+    }
+    check_customer(&mut tx, scope, header.customer_id).await?;
+    let day = date.format("%Y%m%d").to_string();
+    let seq = next_in_sequence(&mut tx, scope.id(), "order", &day).await?;
+    let number = format!("{}{day}{seq:04}", settings.number_prefix);
+    let now = clock::now_text();
+    let row = HeaderRow {
+        header: &header,
+        totals: &totals,
+        tax_inclusive: settings.tax_inclusive,
+        now: &now,
+    };
+    let id = store::insert(
+        &mut tx,
+        scope,
+        &number,
+        &date.format("%Y-%m-%d").to_string(),
+        OrderStatus::Draft,
+        &row,
+        user.user_id.0,
+    )
+    .await?;
+    store::insert_children(&mut tx, scope, id, &lines, &header.tag_ids).await?;
+    if settings.task_release == TaskRelease::OnSave {
+        task::release(&mut tx, scope, id, header.due_at.as_deref(), &now).await?;
+    }
+    audit::record(
+        &mut tx,
+        Some(scope),
+        Some(user.user_id),
+        "create",
+        RECYCLE_KIND.key,
+        Some(id.0),
+        &format!("{number} {}", totals.total),
+    )
+    .await?;
+    idempotency::complete(&mut tx, &input.form_nonce, id.0).await?;
+    tx.commit().await?;
+    tracing::info!(order.id = id.0, order.number = %number, "order created");
+    Ok(id)
+}
+
+/// 快速开单: one walk-in line (an ID copy, a few prints), saved and approved at once.
+pub async fn quick_sale(
+    db: &Db,
+    user: &CurrentUser,
+    line: LineInput,
+    form_nonce: String,
+    locale: Locale,
+) -> AppResult<OrderId> {
+    let input = OrderInput {
+        lines: vec![line],
+        form_nonce,
+        ..OrderInput::default()
+    };
+    let id = create_order(db, user, &input, locale).await?;
+    let order = show_order(db, user.scope(), id).await?;
+    if order.status == OrderStatus::Draft {
+        act(db, user, id, OrderAction::Approve, None).await?;
+    }
+    Ok(id)
+}
+
+/// A customer on an order must be live in this account set.
+async fn check_customer(
+    tx: &mut crate::kernel::db::Tx,
+    scope: &Scope,
+    customer_id: Option<i64>,
+) -> AppResult<()> {
+    let Some(id) = customer_id else {
+        return Ok(());
+    };
+    let n: i64 = sqlx::query_scalar(
+        "select cast(count(*) as bigint) from customers where account_set_id = $1 and id = $2 and deleted_at is null",
+    )
+    .bind(scope.id())
+    .bind(id)
+    .fetch_one(&mut **tx)
+    .await?;
+    if n == 0 {
+        return Err(AppError::field(
+            "customer_id",
+            Message::new("product.customer_unknown"),
+        ));
+    }
+    Ok(())
+}
+
+/// Changes a draft. Refused when someone saved since `input.version`, or when the order is no
+/// longer a draft (反审核 first).
+#[instrument(skip_all, fields(order.id = id.0))]
+pub async fn update_order(
+    db: &Db,
+    user: &CurrentUser,
+    id: OrderId,
+    input: &OrderInput,
+    locale: Locale,
+) -> AppResult<()> {
+    let (header, lines, totals, settings) = prepare(db, user, input, locale).await?;
+    let scope = user.scope();
+    let mut tx = db.begin_write().await?;
+    let (status, version) = store::lock(&mut tx, scope, id, db.for_update()).await?;
+    if !status.is_editable() {
+        return Err(AppError::Conflict(Message::new("order.not_draft")));
+    }
+    let expected = input.version.unwrap_or(version);
+    if expected != version {
+        return Err(AppError::Conflict(Message::new("order.stale")));
+    }
+    check_customer(&mut tx, scope, header.customer_id).await?;
+    let now = clock::now_text();
+    let row = HeaderRow {
+        header: &header,
+        totals: &totals,
+        tax_inclusive: settings.tax_inclusive,
+        now: &now,
+    };
+    match store::update(&mut tx, scope, id, version, &row).await {
+        Err(StoreError::NotFound) => {
+            return Err(AppError::Conflict(Message::new("order.stale")));
+        }
+        other => other?,
+    }
+    task::withdraw(&mut tx, scope, id).await?;
+    store::insert_children(&mut tx, scope, id, &lines, &header.tag_ids).await?;
+    if settings.task_release == TaskRelease::OnSave {
+        task::release(&mut tx, scope, id, header.due_at.as_deref(), &now).await?;
+    }
+    audit::record(
+        &mut tx,
+        Some(scope),
+        Some(user.user_id),
+        "update",
+        RECYCLE_KIND.key,
+        Some(id.0),
+        &totals.total.to_string(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The permission an action needs.
+pub fn permission_for(action: OrderAction) -> Permission {
+    match action {
+        OrderAction::Approve => Permission::ORDER_APPROVE,
+        OrderAction::Unapprove => Permission::ORDER_UNAPPROVE,
+        OrderAction::Cancel => Permission::ORDER_CANCEL,
+        OrderAction::Finish | OrderAction::Deliver => Permission::ORDER_CREATE,
+    }
+}
+
+/// Applies a life-cycle action. Approving checks the customer's credit limit (warn: allowed;
+/// block: refused when the order would take the open balance over it) and releases the tasks;
+/// un-approving withdraws them. `version`, when given, must be the current one.
+#[instrument(skip_all, fields(order.id = id.0, action = action.code()))]
+pub async fn act(
+    db: &Db,
+    user: &CurrentUser,
+    id: OrderId,
+    action: OrderAction,
+    version: Option<i64>,
+) -> AppResult<OrderStatus> {
+    let scope = user.scope();
+    let mut tx = db.begin_write().await?;
+    let (status, current) = store::lock(&mut tx, scope, id, db.for_update()).await?;
+    if version.is_some_and(|v| v != current) {
+        return Err(AppError::Conflict(Message::new("order.stale")));
+    }
+    let facts = store::facts(&mut tx, scope, id).await?;
+    let next = rules::transition(status, action, &facts).map_err(AppError::Conflict)?;
+    let now = clock::now_text();
+    if action == OrderAction::Approve {
+        check_credit(&mut tx, scope, id).await?;
+    }
+    store::set_status(&mut tx, scope, id, next, user.user_id.0, &now).await?;
+    match action {
+        OrderAction::Approve => {
+            let due: Option<String> = sqlx::query_scalar(
+                "select due_at from orders where account_set_id = $1 and id = $2",
+            )
+            .bind(scope.id())
+            .bind(id.0)
+            .fetch_one(&mut *tx)
+            .await?;
+            task::release(&mut tx, scope, id, due.as_deref(), &now).await?;
+        }
+        OrderAction::Unapprove | OrderAction::Cancel => task::withdraw(&mut tx, scope, id).await?,
+        OrderAction::Finish | OrderAction::Deliver => {}
+    }
+    audit::record(
+        &mut tx,
+        Some(scope),
+        Some(user.user_id),
+        action.code(),
+        RECYCLE_KIND.key,
+        Some(id.0),
+        next.code(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(next)
+}
+
+/// 信用额度 with mode block: the customer's open orders (approved, not closed or cancelled, less
+/// what was paid) plus this one may not exceed the limit. Mode warn never refuses; the order page
+/// shows the warning.
+async fn check_credit(tx: &mut crate::kernel::db::Tx, scope: &Scope, id: OrderId) -> AppResult<()> {
+    let row: Option<(i64, i64, String, i64)> = sqlx::query_as(
+        r#"select o.total, c.credit_limit, c.credit_mode, c.id from orders o
+           join customers c on c.id = o.customer_id
+           where o.account_set_id = $1 and o.id = $2"#,
+    )
+    .bind(scope.id())
+    .bind(id.0)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some((total, limit, mode, customer_id)) = row else {
+        return Ok(());
+    };
+    if limit <= 0 || mode != "block" {
+        return Ok(());
+    }
+    let open: i64 = sqlx::query_scalar(
+        r#"select cast(coalesce(sum(total - paid_amount), 0) as bigint) from orders
+           where account_set_id = $1 and customer_id = $2 and id <> $3 and deleted_at is null
+             and status in ('approved', 'in_production', 'done', 'delivered')"#,
+    )
+    .bind(scope.id())
+    .bind(customer_id)
+    .bind(id.0)
+    .fetch_one(&mut **tx)
+    .await?;
+    if open + total > limit {
+        return Err(AppError::Conflict(
+            Message::new("order.credit_blocked")
+                .arg("open", Money::from_scaled(open).format(2))
+                .arg("limit", Money::from_scaled(limit).format(2)),
+        ));
+    }
+    Ok(())
+}
+
+/// The customer's open balance against its credit limit, for the warning on the order page:
+/// `Some((open including this order, limit))` when over a limit.
+pub async fn credit_warning(
+    db: &Db,
+    scope: &Scope,
+    order: &Order,
+) -> AppResult<Option<(Money, Money)>> {
+    let Some(customer_id) = order.customer_id else {
+        return Ok(None);
+    };
+    let limit: Option<i64> = sqlx::query_scalar(
+        "select credit_limit from customers where account_set_id = $1 and id = $2",
+    )
+    .bind(scope.id())
+    .bind(customer_id)
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(limit) = limit.filter(|l| *l > 0) else {
+        return Ok(None);
+    };
+    let open: i64 = sqlx::query_scalar(
+        r#"select cast(coalesce(sum(total - paid_amount), 0) as bigint) from orders
+           where account_set_id = $1 and customer_id = $2 and id <> $3 and deleted_at is null
+             and status in ('approved', 'in_production', 'done', 'delivered')"#,
+    )
+    .bind(scope.id())
+    .bind(customer_id)
+    .bind(order.id.0)
+    .fetch_one(db.pool())
+    .await?;
+    let with_this = open + order.total.scaled();
+    Ok((with_this > limit).then(|| (Money::from_scaled(with_this), Money::from_scaled(limit))))
+}
+
+/// Moves an order to 订单回收站. Refused when money is posted against it (reverse it first) or
+/// production has started.
+pub async fn delete_order(db: &Db, user: &CurrentUser, id: OrderId) -> AppResult<()> {
+    let scope = user.scope();
+    let mut tx = db.begin_write().await?;
+    let (_, _) = store::lock(&mut tx, scope, id, db.for_update()).await?;
+    let facts = store::facts(&mut tx, scope, id).await?;
+    if !facts.paid.is_zero() {
+        return Err(AppError::Conflict(Message::new("order.delete_paid")));
+    }
+    if facts.shipped {
+        return Err(AppError::Conflict(Message::new("order.unapprove_shipped")));
+    }
+    if facts.tasks_started > 0 {
+        return Err(AppError::Conflict(Message::new("order.unapprove_started")));
+    }
+    recycle_bin::move_to_bin(&mut tx, scope, &RECYCLE_KIND, id.0, user.user_id).await?;
+    audit::record(
+        &mut tx,
+        Some(scope),
+        Some(user.user_id),
+        "delete",
+        RECYCLE_KIND.key,
+        Some(id.0),
+        "",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// One live order with its lines.
+pub async fn show_order(db: &Db, scope: &Scope, id: OrderId) -> AppResult<Order> {
+    Ok(store::find(db.pool(), scope, id).await?)
+}
+
+/// A page of the list with the count and the sum of every matching order.
+pub async fn list_orders(
+    db: &Db,
+    scope: &Scope,
+    filter: &ListFilter,
+    page: i64,
+) -> AppResult<OrderPage> {
+    let page = page.max(1);
+    let (lines, total_count, total_amount) =
+        store::list(db.pool(), scope, filter, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
+    Ok(OrderPage {
+        lines,
+        total_count,
+        total_amount,
+        page,
+        n_pages: ((total_count + PAGE_SIZE - 1) / PAGE_SIZE).max(1),
+    })
+}
+
+/// Every matching order (the export), newest first unless sorted otherwise; at most 100,000.
+pub async fn export_orders(
+    db: &Db,
+    scope: &Scope,
+    filter: &ListFilter,
+) -> AppResult<Vec<OrderListLine>> {
+    Ok(store::list(db.pool(), scope, filter, 100_000, 0).await?.0)
+}

@@ -1,0 +1,727 @@
+//! SQL of orders, their lines, line processes and tags. Every statement names the account set
+//! first; deleted orders are left out except by the recycle bin (through `kernel::recycle_bin`).
+
+use sqlx::{AnyPool, FromRow};
+
+use super::rules::{Header, OrderFacts, OrderStatus, Totals};
+use super::{LineProcess, Order, OrderId, OrderLine, OrderListLine};
+use crate::kernel::db::{StoreError, StoreResult, Tx, flag, to_flag};
+use crate::kernel::money::{Money, Quantity};
+use crate::kernel::tenancy::Scope;
+
+/// What the list asks for. Dates are `YYYY-MM-DD`, inclusive.
+#[derive(Clone, Debug, Default)]
+pub struct ListFilter {
+    pub date_from: Option<String>,
+    pub date_to: Option<String>,
+    pub customer_id: Option<i64>,
+    pub category_id: Option<i64>,
+    pub status: Option<OrderStatus>,
+    pub tag_id: Option<i64>,
+    pub sales_person_id: Option<i64>,
+    /// Number, customer or walk-in name, or mobile (lowercase); empty for all.
+    pub text: String,
+    pub sort: ListSort,
+}
+
+/// The orders of the list.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ListSort {
+    /// Newest first (the default).
+    #[default]
+    Newest,
+    Oldest,
+    DueSoonest,
+    TotalHighest,
+}
+
+impl ListSort {
+    pub fn from_code(code: &str) -> ListSort {
+        match code {
+            "oldest" => ListSort::Oldest,
+            "due" => ListSort::DueSoonest,
+            "total" => ListSort::TotalHighest,
+            _ => ListSort::Newest,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ListSort::Newest => "newest",
+            ListSort::Oldest => "oldest",
+            ListSort::DueSoonest => "due",
+            ListSort::TotalHighest => "total",
+        }
+    }
+
+    fn sql(self) -> &'static str {
+        match self {
+            ListSort::Newest => "o.order_date desc, o.id desc",
+            ListSort::Oldest => "o.order_date, o.id",
+            ListSort::DueSoonest => "coalesce(o.due_at, '9999') , o.id",
+            ListSort::TotalHighest => "o.total desc, o.id desc",
+        }
+    }
+}
+
+/// Header fields of an insert or an edit.
+pub(super) struct HeaderRow<'a> {
+    pub header: &'a Header,
+    pub totals: &'a Totals,
+    pub tax_inclusive: bool,
+    pub now: &'a str,
+}
+
+pub(super) async fn insert(
+    tx: &mut Tx,
+    scope: &Scope,
+    number: &str,
+    order_date: &str,
+    status: OrderStatus,
+    row: &HeaderRow<'_>,
+    created_by: i64,
+) -> StoreResult<OrderId> {
+    let h = row.header;
+    let t = row.totals;
+    let id: i64 = sqlx::query_scalar(
+        r#"insert into orders (account_set_id, number, order_date, status, customer_id,
+               walk_in_name, walk_in_mobile, contact_person, contact_phone, category_id,
+               delivery_method_id, delivery_address, due_at, sales_person_id, remarks,
+               goods_amount, process_amount, management_fee, tax_rate, tax_inclusive, tax_amount,
+               discount, round_off, total, created_at, created_by, updated_at, version)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+                   $18, $19, $20, $21, $22, $23, $24, $25, $26, $25, 1)
+           returning id"#,
+    )
+    .bind(scope.id())
+    .bind(number)
+    .bind(order_date)
+    .bind(status.code())
+    .bind(h.customer_id)
+    .bind(&h.walk_in_name)
+    .bind(&h.walk_in_mobile)
+    .bind(&h.contact_person)
+    .bind(&h.contact_phone)
+    .bind(h.category_id)
+    .bind(h.delivery_method_id)
+    .bind(&h.delivery_address)
+    .bind(h.due_at.as_deref())
+    .bind(h.sales_person_id)
+    .bind(&h.remarks)
+    .bind(t.goods.scaled())
+    .bind(t.processes.scaled())
+    .bind(t.management_fee.scaled())
+    .bind(rate_scaled(h))
+    .bind(to_flag(row.tax_inclusive))
+    .bind(t.tax.scaled())
+    .bind(t.discount.scaled())
+    .bind(t.round_off.scaled())
+    .bind(t.total.scaled())
+    .bind(row.now)
+    .bind(created_by)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(OrderId(id))
+}
+
+fn rate_scaled(h: &Header) -> i64 {
+    Quantity::from_decimal(h.tax_rate).map_or(0, Quantity::scaled)
+}
+
+/// Overwrites the header of a live draft at `version` and raises the version. `NotFound` when
+/// the order is gone or someone saved first (the caller tells the two apart).
+pub(super) async fn update(
+    tx: &mut Tx,
+    scope: &Scope,
+    id: OrderId,
+    version: i64,
+    row: &HeaderRow<'_>,
+) -> StoreResult<()> {
+    let h = row.header;
+    let t = row.totals;
+    let res = sqlx::query(
+        r#"update orders set customer_id = $4, walk_in_name = $5, walk_in_mobile = $6,
+               contact_person = $7, contact_phone = $8, category_id = $9,
+               delivery_method_id = $10, delivery_address = $11, due_at = $12,
+               sales_person_id = $13, remarks = $14, goods_amount = $15, process_amount = $16,
+               management_fee = $17, tax_rate = $18, tax_inclusive = $19, tax_amount = $20,
+               discount = $21, round_off = $22, total = $23, updated_at = $24,
+               version = version + 1
+           where account_set_id = $1 and id = $2 and version = $3 and deleted_at is null
+             and status = 'draft'"#,
+    )
+    .bind(scope.id())
+    .bind(id.0)
+    .bind(version)
+    .bind(h.customer_id)
+    .bind(&h.walk_in_name)
+    .bind(&h.walk_in_mobile)
+    .bind(&h.contact_person)
+    .bind(&h.contact_phone)
+    .bind(h.category_id)
+    .bind(h.delivery_method_id)
+    .bind(&h.delivery_address)
+    .bind(h.due_at.as_deref())
+    .bind(h.sales_person_id)
+    .bind(&h.remarks)
+    .bind(t.goods.scaled())
+    .bind(t.processes.scaled())
+    .bind(t.management_fee.scaled())
+    .bind(rate_scaled(h))
+    .bind(to_flag(row.tax_inclusive))
+    .bind(t.tax.scaled())
+    .bind(t.discount.scaled())
+    .bind(t.round_off.scaled())
+    .bind(t.total.scaled())
+    .bind(row.now)
+    .execute(&mut **tx)
+    .await?;
+    if res.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    for table in ["order_tags", "order_lines"] {
+        let sql = format!("delete from {table} where account_set_id = $1 and order_id = $2");
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(scope.id())
+            .bind(id.0)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The lines (with their processes) and tags of an order just inserted or cleared by `update`.
+pub(super) async fn insert_children(
+    tx: &mut Tx,
+    scope: &Scope,
+    id: OrderId,
+    lines: &[OrderLine],
+    tag_ids: &[i64],
+) -> StoreResult<()> {
+    for tag_id in tag_ids {
+        sqlx::query(
+            "insert into order_tags (account_set_id, order_id, tag_id) values ($1, $2, $3)",
+        )
+        .bind(scope.id())
+        .bind(id.0)
+        .bind(tag_id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    for line in lines {
+        let line_id: i64 = sqlx::query_scalar(
+            r#"insert into order_lines (account_set_id, order_id, line_no, product_id,
+                   product_code, product_name, unit_name, specification, pricing_mode,
+                   dimension_unit, width, height, quantity, pages, sides, colour,
+                   billable_quantity, unit_price, amount, process_amount, line_total,
+                   price_source, explanation, priced_amount, override_reason, override_by, remarks)
+               values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+                       $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)
+               returning id"#,
+        )
+        .bind(scope.id())
+        .bind(id.0)
+        .bind(line.line_no)
+        .bind(line.product_id)
+        .bind(&line.product_code)
+        .bind(&line.product_name)
+        .bind(&line.unit_name)
+        .bind(&line.specification)
+        .bind(&line.pricing_mode)
+        .bind(&line.dimension_unit)
+        .bind(line.width.scaled())
+        .bind(line.height.scaled())
+        .bind(line.quantity.scaled())
+        .bind(line.pages.scaled())
+        .bind(line.sides)
+        .bind(to_flag(line.colour))
+        .bind(line.billable_quantity.scaled())
+        .bind(line.unit_price.scaled())
+        .bind(line.amount.scaled())
+        .bind(line.process_amount.scaled())
+        .bind(line.line_total.scaled())
+        .bind(&line.price_source)
+        .bind(&line.explanation)
+        .bind(line.priced_amount.scaled())
+        .bind(&line.override_reason)
+        .bind(line.override_by)
+        .bind(&line.remarks)
+        .fetch_one(&mut **tx)
+        .await?;
+        for (sort, process) in (1_i64..).zip(&line.processes) {
+            sqlx::query(
+                r#"insert into order_line_processes (account_set_id, order_line_id, process_id,
+                       name, quantity, unit_price, amount, sort)
+                   values ($1, $2, $3, $4, $5, $6, $7, $8)"#,
+            )
+            .bind(scope.id())
+            .bind(line_id)
+            .bind(process.process_id)
+            .bind(&process.name)
+            .bind(process.quantity.scaled())
+            .bind(process.unit_price.scaled())
+            .bind(process.amount.scaled())
+            .bind(sort)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+#[derive(FromRow)]
+struct OrderRow {
+    id: i64,
+    number: String,
+    order_date: String,
+    status: String,
+    customer_id: Option<i64>,
+    customer_name: Option<String>,
+    walk_in_name: String,
+    walk_in_mobile: String,
+    contact_person: String,
+    contact_phone: String,
+    category_id: Option<i64>,
+    delivery_method_id: Option<i64>,
+    delivery_address: String,
+    due_at: Option<String>,
+    sales_person_id: Option<i64>,
+    remarks: String,
+    goods_amount: i64,
+    process_amount: i64,
+    management_fee: i64,
+    tax_rate: i64,
+    tax_inclusive: i64,
+    tax_amount: i64,
+    discount: i64,
+    round_off: i64,
+    total: i64,
+    paid_amount: i64,
+    shipped: i64,
+    created_at: String,
+    created_by_name: Option<String>,
+    approved_at: Option<String>,
+    version: i64,
+}
+
+#[derive(FromRow)]
+struct LineRow {
+    id: i64,
+    line_no: i64,
+    product_id: i64,
+    product_code: String,
+    product_name: String,
+    unit_name: String,
+    specification: String,
+    pricing_mode: String,
+    dimension_unit: String,
+    width: i64,
+    height: i64,
+    quantity: i64,
+    pages: i64,
+    sides: i64,
+    colour: i64,
+    billable_quantity: i64,
+    unit_price: i64,
+    amount: i64,
+    process_amount: i64,
+    line_total: i64,
+    price_source: String,
+    explanation: String,
+    priced_amount: i64,
+    override_reason: String,
+    override_by: Option<i64>,
+    remarks: String,
+}
+
+#[derive(FromRow)]
+struct ProcessRow {
+    order_line_id: i64,
+    process_id: i64,
+    name: String,
+    quantity: i64,
+    unit_price: i64,
+    amount: i64,
+}
+
+fn status_of(code: &str) -> OrderStatus {
+    OrderStatus::from_code(code).unwrap_or(OrderStatus::Draft)
+}
+
+/// A live order with its lines; `NotFound` if it is not live in this account set.
+pub(super) async fn find(pool: &AnyPool, scope: &Scope, id: OrderId) -> StoreResult<Order> {
+    let row = sqlx::query_as::<_, OrderRow>(
+        r#"select o.id, o.number, o.order_date, o.status, o.customer_id, c.name as customer_name,
+                  o.walk_in_name, o.walk_in_mobile, o.contact_person, o.contact_phone,
+                  o.category_id, o.delivery_method_id, o.delivery_address, o.due_at,
+                  o.sales_person_id, o.remarks, o.goods_amount, o.process_amount, o.management_fee,
+                  o.tax_rate, o.tax_inclusive, o.tax_amount, o.discount, o.round_off, o.total,
+                  o.paid_amount, o.shipped, o.created_at, u.display_name as created_by_name,
+                  o.approved_at, o.version
+           from orders o
+           left join customers c on c.id = o.customer_id
+           left join users u on u.id = o.created_by
+           where o.account_set_id = $1 and o.id = $2 and o.deleted_at is null"#,
+    )
+    .bind(scope.id())
+    .bind(id.0)
+    .fetch_one(pool)
+    .await?;
+    let lines = sqlx::query_as::<_, LineRow>(
+        r#"select id, line_no, product_id, product_code, product_name, unit_name, specification,
+                  pricing_mode, dimension_unit, width, height, quantity, pages, sides, colour,
+                  billable_quantity, unit_price, amount, process_amount, line_total, price_source,
+                  explanation, priced_amount, override_reason, override_by, remarks
+           from order_lines where account_set_id = $1 and order_id = $2 order by line_no"#,
+    )
+    .bind(scope.id())
+    .bind(id.0)
+    .fetch_all(pool)
+    .await?;
+    let processes = sqlx::query_as::<_, ProcessRow>(
+        r#"select p.order_line_id, p.process_id, p.name, p.quantity, p.unit_price, p.amount
+           from order_line_processes p
+           join order_lines l on l.id = p.order_line_id
+           where p.account_set_id = $1 and l.order_id = $2
+           order by p.order_line_id, p.sort"#,
+    )
+    .bind(scope.id())
+    .bind(id.0)
+    .fetch_all(pool)
+    .await?;
+    let tag_ids: Vec<i64> = sqlx::query_scalar(
+        "select tag_id from order_tags where account_set_id = $1 and order_id = $2 order by tag_id",
+    )
+    .bind(scope.id())
+    .bind(id.0)
+    .fetch_all(pool)
+    .await?;
+    let q = Quantity::from_scaled;
+    let m = Money::from_scaled;
+    let lines = lines
+        .into_iter()
+        .map(|l| OrderLine {
+            processes: processes
+                .iter()
+                .filter(|p| p.order_line_id == l.id)
+                .map(|p| LineProcess {
+                    process_id: p.process_id,
+                    name: p.name.clone(),
+                    quantity: q(p.quantity),
+                    unit_price: m(p.unit_price),
+                    amount: m(p.amount),
+                })
+                .collect(),
+            id: l.id,
+            line_no: l.line_no,
+            product_id: l.product_id,
+            product_code: l.product_code,
+            product_name: l.product_name,
+            unit_name: l.unit_name,
+            specification: l.specification,
+            pricing_mode: l.pricing_mode,
+            dimension_unit: l.dimension_unit,
+            width: q(l.width),
+            height: q(l.height),
+            quantity: q(l.quantity),
+            pages: q(l.pages),
+            sides: l.sides,
+            colour: flag(l.colour),
+            billable_quantity: q(l.billable_quantity),
+            unit_price: m(l.unit_price),
+            amount: m(l.amount),
+            process_amount: m(l.process_amount),
+            line_total: m(l.line_total),
+            price_source: l.price_source,
+            explanation: l.explanation,
+            priced_amount: m(l.priced_amount),
+            override_reason: l.override_reason,
+            override_by: l.override_by,
+            remarks: l.remarks,
+        })
+        .collect();
+    Ok(Order {
+        id: OrderId(row.id),
+        number: row.number,
+        order_date: row.order_date,
+        status: status_of(&row.status),
+        customer_id: row.customer_id,
+        customer_name: row.customer_name.unwrap_or_default(),
+        walk_in_name: row.walk_in_name,
+        walk_in_mobile: row.walk_in_mobile,
+        contact_person: row.contact_person,
+        contact_phone: row.contact_phone,
+        category_id: row.category_id,
+        delivery_method_id: row.delivery_method_id,
+        delivery_address: row.delivery_address,
+        due_at: row.due_at,
+        sales_person_id: row.sales_person_id,
+        remarks: row.remarks,
+        tag_ids,
+        goods_amount: m(row.goods_amount),
+        process_amount: m(row.process_amount),
+        management_fee: m(row.management_fee),
+        tax_rate: q(row.tax_rate),
+        tax_inclusive: flag(row.tax_inclusive),
+        tax_amount: m(row.tax_amount),
+        discount: m(row.discount),
+        round_off: m(row.round_off),
+        total: m(row.total),
+        paid_amount: m(row.paid_amount),
+        shipped: flag(row.shipped),
+        created_at: row.created_at,
+        created_by_name: row.created_by_name.unwrap_or_default(),
+        approved_at: row.approved_at,
+        version: row.version,
+        lines,
+    })
+}
+
+/// The status and version of a live order, locked for the rest of the transaction.
+pub(super) async fn lock(
+    tx: &mut Tx,
+    scope: &Scope,
+    id: OrderId,
+    for_update: &str,
+) -> StoreResult<(OrderStatus, i64)> {
+    let sql = format!(
+        "select status, version from orders where account_set_id = $1 and id = $2 and deleted_at is null{for_update}"
+    );
+    let (status, version): (String, i64) = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(scope.id())
+        .bind(id.0)
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok((status_of(&status), version))
+}
+
+/// Money, shipments and tasks of an order, for the life-cycle rules.
+pub(super) async fn facts(tx: &mut Tx, scope: &Scope, id: OrderId) -> StoreResult<OrderFacts> {
+    let (paid, shipped): (i64, i64) = sqlx::query_as(
+        "select paid_amount, shipped from orders where account_set_id = $1 and id = $2",
+    )
+    .bind(scope.id())
+    .bind(id.0)
+    .fetch_one(&mut **tx)
+    .await?;
+    let (tasks, started, done): (i64, i64, i64) = sqlx::query_as(
+        r#"select cast(count(*) as bigint),
+                  cast(coalesce(sum(case when status <> 'todo' then 1 else 0 end), 0) as bigint),
+                  cast(coalesce(sum(case when status = 'done' then 1 else 0 end), 0) as bigint)
+           from tasks where account_set_id = $1 and order_id = $2"#,
+    )
+    .bind(scope.id())
+    .bind(id.0)
+    .fetch_one(&mut **tx)
+    .await?;
+    let shipments: i64 = sqlx::query_scalar(
+        r#"select cast(count(*) as bigint) from shipment_orders so
+           join shipments s on s.id = so.shipment_id
+           where so.account_set_id = $1 and so.order_id = $2 and s.status <> 'pending'"#,
+    )
+    .bind(scope.id())
+    .bind(id.0)
+    .fetch_one(&mut **tx)
+    .await?;
+    let count = |n: i64| usize::try_from(n).unwrap_or(0);
+    Ok(OrderFacts {
+        paid: Money::from_scaled(paid),
+        shipped: flag(shipped) || shipments > 0,
+        tasks: count(tasks),
+        tasks_started: count(started),
+        tasks_done: count(done),
+    })
+}
+
+/// Moves an order to `status`, stamping approval when it is approved.
+pub(super) async fn set_status(
+    tx: &mut Tx,
+    scope: &Scope,
+    id: OrderId,
+    status: OrderStatus,
+    user_id: i64,
+    now: &str,
+) -> StoreResult<()> {
+    let sql = match status {
+        OrderStatus::Approved => {
+            "update orders set status = $3, approved_at = $5, approved_by = $4, updated_at = $5, version = version + 1 where account_set_id = $1 and id = $2"
+        }
+        OrderStatus::Draft => {
+            "update orders set status = $3, approved_at = null, approved_by = null, updated_at = $5, version = version + 1 where account_set_id = $1 and id = $2 and $4 = $4"
+        }
+        OrderStatus::Cancelled => {
+            "update orders set status = $3, cancelled_at = $5, updated_at = $5, version = version + 1 where account_set_id = $1 and id = $2 and $4 = $4"
+        }
+        _ => {
+            "update orders set status = $3, updated_at = $5, version = version + 1 where account_set_id = $1 and id = $2 and $4 = $4"
+        }
+    };
+    sqlx::query(sql)
+        .bind(scope.id())
+        .bind(id.0)
+        .bind(status.code())
+        .bind(user_id)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+#[derive(FromRow)]
+struct ListRow {
+    id: i64,
+    number: String,
+    order_date: String,
+    status: String,
+    customer_name: String,
+    category_id: Option<i64>,
+    due_at: Option<String>,
+    sales_person_name: Option<String>,
+    total: i64,
+    paid_amount: i64,
+}
+
+/// The `where` of the list and its binds after `$1` (the account set).
+fn list_where(filter: &ListFilter) -> (String, Vec<ListBind>) {
+    let mut sql = String::from("o.account_set_id = $1 and o.deleted_at is null");
+    let mut binds = Vec::new();
+    let mut push = |sql: &mut String, clause: &str, bind: ListBind| {
+        binds.push(bind);
+        sql.push_str(&clause.replace('?', &format!("${}", binds.len() + 1)));
+    };
+    if let Some(from) = &filter.date_from {
+        push(
+            &mut sql,
+            " and o.order_date >= ?",
+            ListBind::Text(from.clone()),
+        );
+    }
+    if let Some(to) = &filter.date_to {
+        push(
+            &mut sql,
+            " and o.order_date <= ?",
+            ListBind::Text(to.clone()),
+        );
+    }
+    if let Some(id) = filter.customer_id {
+        push(&mut sql, " and o.customer_id = ?", ListBind::Int(id));
+    }
+    if let Some(id) = filter.category_id {
+        push(&mut sql, " and o.category_id = ?", ListBind::Int(id));
+    }
+    if let Some(status) = filter.status {
+        push(
+            &mut sql,
+            " and o.status = ?",
+            ListBind::Text(status.code().to_owned()),
+        );
+    }
+    if let Some(id) = filter.sales_person_id {
+        push(&mut sql, " and o.sales_person_id = ?", ListBind::Int(id));
+    }
+    if let Some(id) = filter.tag_id {
+        push(
+            &mut sql,
+            " and exists (select 1 from order_tags t where t.order_id = o.id and t.tag_id = ?)",
+            ListBind::Int(id),
+        );
+    }
+    if !filter.text.is_empty() {
+        let pattern = format!("%{}%", crate::customers::contact::like_escape(&filter.text));
+        push(
+            &mut sql,
+            r" and (lower(o.number) like ? escape '\' or lower(o.walk_in_name) like $P escape '\' or o.walk_in_mobile like $P escape '\' or o.contact_phone like $P escape '\' or lower(coalesce(c.name, '')) like $P escape '\')",
+            ListBind::Text(pattern),
+        );
+        let n = binds.len() + 1;
+        sql = sql.replace("$P", &format!("${n}"));
+    }
+    (sql, binds)
+}
+
+enum ListBind {
+    Text(String),
+    Int(i64),
+}
+
+/// One page of the list, newest first unless sorted otherwise, plus the count and the sum of
+/// totals of every matching order.
+pub(super) async fn list(
+    pool: &AnyPool,
+    scope: &Scope,
+    filter: &ListFilter,
+    limit: i64,
+    offset: i64,
+) -> StoreResult<(Vec<OrderListLine>, i64, Money)> {
+    let (where_sql, binds) = list_where(filter);
+    let count_sql = format!(
+        "select cast(count(*) as bigint), cast(coalesce(sum(o.total), 0) as bigint) from orders o left join customers c on c.id = o.customer_id where {where_sql}"
+    );
+    let mut count_query =
+        sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(count_sql)).bind(scope.id());
+    for bind in &binds {
+        count_query = match bind {
+            ListBind::Text(t) => count_query.bind(t.clone()),
+            ListBind::Int(i) => count_query.bind(*i),
+        };
+    }
+    let (count, sum) = count_query.fetch_one(pool).await?;
+    let n = binds.len() + 1;
+    let rows_sql = format!(
+        r#"select o.id, o.number, o.order_date, o.status,
+                  coalesce(c.name, o.walk_in_name) as customer_name, o.category_id, o.due_at,
+                  u.display_name as sales_person_name, o.total, o.paid_amount
+           from orders o
+           left join customers c on c.id = o.customer_id
+           left join users u on u.id = o.sales_person_id
+           where {where_sql}
+           order by {order}
+           limit ${limit} offset ${offset}"#,
+        order = filter.sort.sql(),
+        limit = n + 1,
+        offset = n + 2,
+    );
+    let mut rows_query =
+        sqlx::query_as::<_, ListRow>(sqlx::AssertSqlSafe(rows_sql)).bind(scope.id());
+    for bind in &binds {
+        rows_query = match bind {
+            ListBind::Text(t) => rows_query.bind(t.clone()),
+            ListBind::Int(i) => rows_query.bind(*i),
+        };
+    }
+    let rows = rows_query.bind(limit).bind(offset).fetch_all(pool).await?;
+    let mut tags: Vec<(i64, i64)> = Vec::new();
+    if !rows.is_empty() {
+        let ids: Vec<String> = rows.iter().map(|r| r.id.to_string()).collect();
+        // Ids come from the query above, never from the user.
+        let sql = format!(
+            "select order_id, tag_id from order_tags where account_set_id = $1 and order_id in ({}) order by order_id, tag_id",
+            ids.join(", ")
+        );
+        tags = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(scope.id())
+            .fetch_all(pool)
+            .await?;
+    }
+    let lines = rows
+        .into_iter()
+        .map(|r| OrderListLine {
+            id: OrderId(r.id),
+            number: r.number,
+            order_date: r.order_date,
+            status: status_of(&r.status),
+            customer_name: r.customer_name,
+            category_id: r.category_id,
+            due_at: r.due_at,
+            sales_person_name: r.sales_person_name.unwrap_or_default(),
+            total: Money::from_scaled(r.total),
+            paid_amount: Money::from_scaled(r.paid_amount),
+            tag_ids: tags
+                .iter()
+                .filter(|(order_id, _)| *order_id == r.id)
+                .map(|(_, tag_id)| *tag_id)
+                .collect(),
+        })
+        .collect();
+    Ok((lines, count, Money::from_scaled(sum)))
+}
