@@ -16,6 +16,10 @@
 //! import templates' columns and uploads each through the API as a signed-in clerk would, timing
 //! the whole request (read, check every row, save in one transaction).
 //!
+//! `--scenario order-save` lets N clients save 5-line orders through `POST /api/v1/orders`
+//! (orders/s, p50/p99); `--scenario order-list` generates `--years` of history at
+//! `--orders-per-day` and times filtered pages of `GET /api/v1/orders`.
+//!
 //! This is the only module allowed floats: they are ratios and milliseconds, never money.
 
 use std::path::PathBuf;
@@ -53,6 +57,10 @@ pub enum BenchScenario {
     ProductSearch,
     /// Spreadsheet imports of `--rows` customers and `--rows` products over HTTP.
     Import,
+    /// N clients saving 5-line orders through `POST /api/v1/orders`.
+    OrderSave,
+    /// Filtered pages of the order list over `--years` of history at `--orders-per-day`.
+    OrderList,
 }
 
 /// The options of `--scenario`, flattened into `printdesk bench`.
@@ -70,6 +78,12 @@ pub struct ScenarioArgs {
     /// import: rows per file.
     #[arg(long, default_value_t = 10_000)]
     pub rows: usize,
+    /// order-list: years of generated order history.
+    #[arg(long, default_value_t = 10)]
+    pub years: u32,
+    /// order-list: orders on an average weekday.
+    #[arg(long, default_value_t = 150)]
+    pub orders_per_day: u32,
 }
 
 /// What `printdesk bench` was asked to do.
@@ -250,6 +264,8 @@ async fn run_backend(
         BenchScenario::Pages => load(backend, &db, &base, options).await,
         BenchScenario::ProductSearch => search(backend, &db, &base, options).await,
         BenchScenario::Import => import(backend, &db, &base, options).await,
+        BenchScenario::OrderSave => order_save(backend, &db, &base, options).await,
+        BenchScenario::OrderList => order_list(backend, &db, &base, options).await,
     };
     let _ = stop.send(());
     let _ = server.await;
@@ -325,6 +341,7 @@ async fn search(
         &crate::demo::DemoOptions {
             customers: 0,
             suppliers: 0,
+            orders_per_day: 0,
             products: options.scenario.products,
             ..crate::demo::DemoOptions::default()
         },
@@ -510,6 +527,254 @@ async fn import(
         elapsed,
         p50: percentile(&timings, 50),
         p99: percentile(&timings, 99),
+        rss_idle_kib,
+        rss_signed_in_kib: None,
+        rss_after_kib: rss_kib(),
+    })
+}
+
+/// Fills the fresh database with the demo shop (and `years` of history when asked).
+async fn demo_shop(db: &Db, years: u32, orders_per_day: u32) -> anyhow::Result<Vec<i64>> {
+    let report = crate::demo::run(
+        db,
+        &crate::demo::DemoOptions {
+            customers: 200,
+            suppliers: 0,
+            products: 300,
+            years,
+            orders_per_day,
+            ..crate::demo::DemoOptions::default()
+        },
+    )
+    .await?;
+    if report.orders.orders > 0 {
+        println!(
+            "history: {} orders, {} lines in {:.1} s",
+            report.orders.orders,
+            report.orders.lines,
+            report.orders.took.as_secs_f64()
+        );
+    }
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "select id from products where is_active = 1 and pricing_mode in ('area', 'count', 'sheet', 'set') order by id",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    Ok(ids)
+}
+
+/// The CSRF token of a signed-in client, read from a page, for JSON posts with the cookie.
+async fn page_token(client: &reqwest::Client, base: &str) -> anyhow::Result<String> {
+    let page = client
+        .get(format!("{base}/orders/new"))
+        .send()
+        .await?
+        .text()
+        .await?;
+    csrf_token(&page).context("no csrf_token on the order form")
+}
+
+/// The order-save scenario: every client saves 5-line walk-in orders as fast as it can.
+async fn order_save(
+    backend: &'static str,
+    db: &Db,
+    base: &str,
+    options: &BenchOptions,
+) -> anyhow::Result<BenchReport> {
+    set_up(db).await?;
+    let products = Arc::new(demo_shop(db, 0, 0).await?);
+    anyhow::ensure!(
+        !products.is_empty(),
+        "the demo shop has no products to sell"
+    );
+    let rss_idle_kib = rss_kib();
+    let mut sign_ins = tokio::task::JoinSet::new();
+    for _ in 0..options.clients {
+        let base = base.to_owned();
+        sign_ins.spawn(async move {
+            let client = signed_in_client(&base).await?;
+            let token = page_token(&client, &base).await?;
+            anyhow::Ok((client, token))
+        });
+    }
+    let mut clients = Vec::with_capacity(options.clients);
+    while let Some(joined) = sign_ins.join_next().await {
+        clients.push(joined.context("a sign-in task failed")??);
+    }
+    let rss_signed_in_kib = rss_kib();
+    let deadline = Instant::now() + Duration::from_secs(options.seconds);
+    let started = Instant::now();
+    let mut saves = tokio::task::JoinSet::new();
+    for (idx, (client, token)) in clients.into_iter().enumerate() {
+        let base = base.to_owned();
+        let products = Arc::clone(&products);
+        let requests = options.requests_per_client;
+        saves.spawn(async move {
+            let mut rng = crate::demo::SplitMix64::new(idx as u64 + 1);
+            let mut latencies = Vec::with_capacity(requests);
+            let mut errors = 0;
+            for n in 0..requests {
+                if Instant::now() >= deadline {
+                    break;
+                }
+                let lines: Vec<serde_json::Value> = (0..5)
+                    .map(|_| {
+                        serde_json::json!({
+                            "product_id": *rng.pick(&products),
+                            "width": "60", "height": "80", "dimension_unit": "cm",
+                            "quantity": (1 + rng.below(5)).to_string(),
+                            "pages": "2", "sides": "1",
+                        })
+                    })
+                    .collect();
+                let body = serde_json::json!({
+                    "lines": lines,
+                    "form_nonce": format!("bench-{idx}-{n}"),
+                });
+                let one = Instant::now();
+                let ok = match client
+                    .post(format!("{base}/api/v1/orders"))
+                    .header("x-csrf-token", &token)
+                    .json(&body)
+                    .send()
+                    .await
+                {
+                    Ok(res) => {
+                        let status = res.status();
+                        let text = res.text().await.unwrap_or_default();
+                        if status != reqwest::StatusCode::CREATED && errors == 0 {
+                            eprintln!("order save answered {status}: {text:.300}");
+                        }
+                        status == reqwest::StatusCode::CREATED
+                    }
+                    Err(_) => false,
+                };
+                latencies.push(one.elapsed());
+                if !ok {
+                    errors += 1;
+                }
+            }
+            (latencies, errors)
+        });
+    }
+    let mut latencies = Vec::new();
+    let mut errors = 0;
+    while let Some(joined) = saves.join_next().await {
+        let (client_latencies, client_errors) = joined.context("a client task failed")?;
+        latencies.extend(client_latencies);
+        errors += client_errors;
+    }
+    let elapsed = started.elapsed();
+    latencies.sort_unstable();
+    let report = BenchReport {
+        backend,
+        clients: options.clients,
+        requests: latencies.len(),
+        errors,
+        elapsed,
+        p50: percentile(&latencies, 50),
+        p99: percentile(&latencies, 99),
+        rss_idle_kib,
+        rss_signed_in_kib,
+        rss_after_kib: rss_kib(),
+    };
+    println!(
+        "{backend}: {} orders of 5 lines by {} clients in {:.1} s: {:.0} orders/s, p50 {:.1} ms, p99 {:.1} ms, {} errors",
+        report.requests,
+        report.clients,
+        elapsed.as_secs_f64(),
+        report.requests_per_second(),
+        millis(report.p50),
+        millis(report.p99),
+        errors
+    );
+    Ok(report)
+}
+
+/// The order-list scenario: history first, then filtered first pages of the list, each kind of
+/// filter timed over the API (the page adds only its template).
+async fn order_list(
+    backend: &'static str,
+    db: &Db,
+    base: &str,
+    options: &BenchOptions,
+) -> anyhow::Result<BenchReport> {
+    set_up(db).await?;
+    demo_shop(db, options.scenario.years, options.scenario.orders_per_day).await?;
+    let rss_idle_kib = rss_kib();
+    let client = signed_in_client(base).await?;
+    let (last_day, customer, tag): (String, i64, i64) = sqlx::query_as(
+        r#"select (select max(order_date) from orders),
+                  (select customer_id from orders where customer_id is not null group by customer_id order by count(*) desc limit 1),
+                  (select tag_id from order_tags group by tag_id order by count(*) desc limit 1)"#,
+    )
+    .fetch_one(db.pool())
+    .await?;
+    let month_ago =
+        chrono::NaiveDate::parse_from_str(&last_day, "%Y-%m-%d")? - chrono::Duration::days(30);
+    let number_prefix = format!("DD{}", last_day.replace('-', ""));
+    let queries: Vec<(&str, String)> = vec![
+        ("no filter", String::new()),
+        (
+            "last 30 days",
+            format!("date_from={month_ago}&date_to={last_day}"),
+        ),
+        ("status draft", "status=draft".to_owned()),
+        ("one customer", format!("customer_id={customer}")),
+        ("tag", format!("tag_id={tag}")),
+        ("number text", format!("q={number_prefix}")),
+        (
+            "walk-in name",
+            format!("q={}", crate::kernel::web::urlencode("王先生")),
+        ),
+        ("sort by total, page 20", "sort=total&page=20".to_owned()),
+    ];
+    println!(
+        "{:<10} {:<24} {:>8} {:>8} {:>8}",
+        "backend", "filter", "p50 ms", "p99 ms", "rows"
+    );
+    let mut all = Vec::new();
+    let started = Instant::now();
+    let mut errors = 0;
+    for (label, query) in &queries {
+        let mut samples = Vec::new();
+        let mut rows = 0;
+        for _ in 0..20 {
+            let one = Instant::now();
+            let res = client
+                .get(format!("{base}/api/v1/orders?{query}"))
+                .send()
+                .await?;
+            let ok = res.status() == reqwest::StatusCode::OK;
+            let body: serde_json::Value = res.json().await.unwrap_or_default();
+            samples.push(one.elapsed());
+            if ok {
+                rows = body["total"].as_i64().unwrap_or(0);
+            } else {
+                errors += 1;
+            }
+        }
+        samples.sort_unstable();
+        println!(
+            "{:<10} {:<24} {:>8.1} {:>8.1} {:>8}",
+            backend,
+            label,
+            millis(percentile(&samples, 50)),
+            millis(percentile(&samples, 99)),
+            rows
+        );
+        all.extend(samples);
+    }
+    let elapsed = started.elapsed();
+    all.sort_unstable();
+    Ok(BenchReport {
+        backend,
+        clients: 1,
+        requests: all.len(),
+        errors,
+        elapsed,
+        p50: percentile(&all, 50),
+        p99: percentile(&all, 99),
         rss_idle_kib,
         rss_signed_in_kib: None,
         rss_after_kib: rss_kib(),

@@ -93,6 +93,12 @@ enum Command {
         products: usize,
         #[arg(long, default_value_t = 50)]
         suppliers: usize,
+        /// Years of order history, ending yesterday.
+        #[arg(long, default_value_t = 1)]
+        years: u32,
+        /// Orders on an average weekday (0 for no order history).
+        #[arg(long, default_value_t = 150)]
+        orders_per_day: u32,
         /// Run even if the account set holds demo data already.
         #[arg(long)]
         force: bool,
@@ -274,6 +280,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             customers,
             products,
             suppliers,
+            years,
+            orders_per_day,
             force,
         } => {
             let db = open_db(&url).await?;
@@ -283,6 +291,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 customers,
                 products,
                 suppliers,
+                years,
+                orders_per_day,
                 force,
             };
             let report = crate::demo::run(&db, &options).await?;

@@ -49,6 +49,10 @@ pub struct DemoOptions {
     pub customers: usize,
     pub products: usize,
     pub suppliers: usize,
+    /// Years of order history, ending yesterday.
+    pub years: u32,
+    /// Orders on an average weekday (0: no order history).
+    pub orders_per_day: u32,
     /// Run even if the account set holds the demo marker.
     pub force: bool,
 }
@@ -61,6 +65,8 @@ impl Default for DemoOptions {
             customers: 2000,
             products: 300,
             suppliers: 50,
+            years: 1,
+            orders_per_day: 150,
             force: false,
         }
     }
@@ -75,6 +81,7 @@ pub struct DemoReport {
     pub customers: usize,
     pub suppliers: usize,
     pub customer_prices: usize,
+    pub orders: crate::demo_orders::HistoryReport,
     pub products_took: Duration,
     pub customers_took: Duration,
     pub suppliers_took: Duration,
@@ -107,6 +114,14 @@ impl std::fmt::Display for DemoReport {
             self.suppliers_took.as_secs_f64()
         )?;
         writeln!(f, "  customer prices {:>8}", self.customer_prices)?;
+        writeln!(
+            f,
+            "  orders          {:>8}  in {:.1} s ({} lines, {} shipments)",
+            self.orders.orders,
+            self.orders.took.as_secs_f64(),
+            self.orders.lines,
+            self.orders.shipments
+        )?;
         write!(f, "  total {:.1} s", self.total_took.as_secs_f64())
     }
 }
@@ -245,6 +260,21 @@ pub async fn run(db: &Db, options: &DemoOptions) -> anyhow::Result<DemoReport> {
             .await
             .map_err(|err| describe(err, "customer price"))?;
     }
+    let orders = if options.orders_per_day > 0 && options.years > 0 {
+        crate::demo_orders::generate(
+            db,
+            &user,
+            options.seed,
+            crate::demo_orders::HistoryOptions {
+                years: options.years,
+                orders_per_day: options.orders_per_day,
+            },
+            &customer_ids,
+        )
+        .await?
+    } else {
+        crate::demo_orders::HistoryReport::default()
+    };
     auth::revoke_api_token(db, &user, token_id)
         .await
         .map_err(|err| describe(err, "revoking the demo token"))?;
@@ -256,6 +286,7 @@ pub async fn run(db: &Db, options: &DemoOptions) -> anyhow::Result<DemoReport> {
         customers: customer_ids.len(),
         suppliers: supplier_ids.len(),
         customer_prices,
+        orders,
         products_took,
         customers_took,
         suppliers_took,

@@ -9,6 +9,7 @@ pub mod bench;
 pub mod cli;
 pub mod customers;
 pub mod demo;
+pub mod demo_orders;
 pub mod desktop;
 pub mod finance;
 pub mod kernel;

@@ -5,7 +5,8 @@
 //   (the server also refuses duplicates through the form nonce);
 // - buttons with data-confirm ask before submitting;
 // - [data-back] goes back in history;
-// - Alt+N focuses the first "new" link of the page, Alt+S submits the main form.
+// - Alt+N focuses the first "new" link of the page, Alt+S submits the main form, Alt+P opens the
+//   page's print link (the production ticket on an order).
 
 for (const form of document.querySelectorAll("form[data-autosubmit]")) {
   for (const select of form.querySelectorAll("select")) {
@@ -48,6 +49,13 @@ document.addEventListener("keydown", (event) => {
     if (link) {
       event.preventDefault();
       link.focus();
+      link.click();
+    }
+  }
+  if (event.key === "p" || event.key === "P") {
+    const link = document.querySelector("[data-shortcut=print]");
+    if (link) {
+      event.preventDefault();
       link.click();
     }
   }

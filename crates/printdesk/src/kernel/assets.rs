@@ -12,6 +12,10 @@ pub fn get(path: &str) -> Option<(&'static [u8], &'static str)> {
             include_bytes!("../../static/app.js"),
             "text/javascript; charset=utf-8",
         ),
+        "order_entry.js" => (
+            include_bytes!("../../static/order_entry.js"),
+            "text/javascript; charset=utf-8",
+        ),
         "price_preview.js" => (
             include_bytes!("../../static/price_preview.js"),
             "text/javascript; charset=utf-8",

@@ -110,6 +110,18 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0006_orders.sql"),
         postgres: include_str!("../../migrations/postgres/0006_orders.sql"),
     },
+    Migration {
+        version: 7,
+        name: "task_defaults",
+        sqlite: include_str!("../../migrations/sqlite/0007_task_defaults.sql"),
+        postgres: include_str!("../../migrations/postgres/0007_task_defaults.sql"),
+    },
+    Migration {
+        version: 8,
+        name: "order_list_indexes",
+        sqlite: include_str!("../../migrations/sqlite/0008_order_list_indexes.sql"),
+        postgres: include_str!("../../migrations/postgres/0008_order_list_indexes.sql"),
+    },
 ];
 
 /// Versions and names of the embedded migrations, for the tidy test and `printdesk migrate`.
@@ -201,6 +213,21 @@ impl Db {
             Backend::Sqlite => "",
             Backend::Postgres => " for update",
         }
+    }
+
+    /// After rows were inserted with explicit ids (bulk history in `printdesk demo`), brings
+    /// PostgreSQL's identity sequence of `table` past them; SQLite needs nothing. `table` is a
+    /// constant of the caller, never input.
+    pub async fn sync_identity(&self, tx: &mut Tx, table: &str) -> Result<(), sqlx::Error> {
+        if self.backend == Backend::Postgres {
+            let sql = format!(
+                "select setval(pg_get_serial_sequence('{table}', 'id'), (select coalesce(max(id), 0) + 1 from {table}), false)"
+            );
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(())
     }
 
     /// Whether the database answers, for `/healthz`.

@@ -41,9 +41,34 @@ const MENU: &[MenuChapter] = &[
             entry("order.new", "/orders/new", Some(Permission::ORDER_CREATE)),
             entry("menu.orders", "/orders", Some(Permission::ORDER_VIEW)),
             entry(
+                "menu.my_tasks",
+                "/orders/tasks/mine",
+                Some(Permission::TASK_VIEW),
+            ),
+            entry(
+                "menu.task_board",
+                "/orders/tasks",
+                Some(Permission::TASK_VIEW),
+            ),
+            entry(
+                "menu.task_settings",
+                "/orders/task-settings",
+                Some(Permission::ORDER_SETTINGS_MANAGE),
+            ),
+            entry(
+                "menu.shipments",
+                "/orders/shipments",
+                Some(Permission::SHIPMENT_VIEW),
+            ),
+            entry(
                 "menu.order_recycle_bin",
                 "/system/recycle-bin?kind=order",
                 Some(Permission::SYSTEM_RECYCLE_BIN_VIEW),
+            ),
+            entry(
+                "menu.order_settings",
+                "/orders/settings",
+                Some(Permission::ORDER_VIEW),
             ),
             entry(
                 "menu.settings.order_categories",

@@ -128,7 +128,7 @@ impl Default for OrderSettings {
 }
 
 /// The form and API input of the settings, as raw text.
-#[derive(Clone, Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct OrderSettingsInput {
     pub number_prefix: String,

@@ -8,5 +8,6 @@ mod harness;
 mod customers;
 mod first_run;
 mod orders;
+mod prints;
 mod products;
 mod system_users;

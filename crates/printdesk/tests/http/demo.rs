@@ -1,7 +1,9 @@
 //! Tests of `printdesk demo` (issue 3 item 10): the generator fills a set-up account set with
 //! products over every pricing mode, customers, suppliers and cooperative prices through the
 //! services; the same seed gives the same data; it stays in its account set; it refuses a second
-//! run without `--force`; and a generated product prices through the preview API.
+//! run without `--force`; a generated product prices through the preview API; and the order
+//! history (`--years`, `--orders-per-day`) is numbered, added up and linked like orders saved at
+//! the counter, which carries on after it.
 
 use printdesk::demo::{self, DemoOptions, DemoRefusal};
 use printdesk::kernel::tenancy::AccountSetId;
@@ -15,6 +17,7 @@ backend_tests!(
     demo_fills_every_pricing_mode_the_same_way_for_the_same_seed,
     demo_stays_in_its_account_set_and_refuses_a_second_run,
     demo_product_prices_through_the_preview,
+    demo_order_history_adds_up_and_the_counter_carries_on,
 );
 
 fn small(seed: u64) -> DemoOptions {
@@ -24,6 +27,8 @@ fn small(seed: u64) -> DemoOptions {
         customers: 40,
         products: 30,
         suppliers: 5,
+        years: 0,
+        orders_per_day: 0,
         force: false,
     }
 }
@@ -207,4 +212,97 @@ async fn demo_product_prices_through_the_preview(backend: Backend) {
     let (status, found) = api.get("/api/v1/products/search?q=xz").await;
     assert_eq!(status, StatusCode::OK);
     assert!(!found.as_array().unwrap().is_empty(), "{found}");
+}
+
+async fn demo_order_history_adds_up_and_the_counter_carries_on(backend: Backend) {
+    let app = TestApp::with_setup(backend).await;
+    let options = DemoOptions {
+        years: 1,
+        orders_per_day: 6,
+        ..small(5)
+    };
+    let report = demo::run(&app.db, &options).await.unwrap();
+    let set = report.account_set_id.0;
+    let orders = count_in(&app, "orders", set).await;
+    assert_eq!(usize::try_from(orders).unwrap(), report.orders.orders);
+    // About 6 on a weekday, fewer at the weekend, over 365 days.
+    assert!((1_500..2_600).contains(&orders), "{orders} orders");
+    assert_eq!(
+        usize::try_from(count_in(&app, "order_lines", set).await).unwrap(),
+        report.orders.lines
+    );
+    // Every order's total is its lines plus fee, less discount and round-off; numbers unique.
+    let mismatched = app
+        .count(
+            r#"select count(*) from orders o where o.goods_amount <>
+                 (select coalesce(sum(l.amount), 0) from order_lines l where l.order_id = o.id)
+               or o.process_amount <>
+                 (select coalesce(sum(l.process_amount), 0) from order_lines l where l.order_id = o.id)
+               or o.total <> o.goods_amount + o.process_amount + o.management_fee - o.discount
+                             + o.round_off + case when o.tax_inclusive = 1 then 0 else o.tax_amount end"#,
+        )
+        .await;
+    assert_eq!(mismatched, 0);
+    assert_eq!(
+        app.count("select count(distinct number) from orders").await,
+        orders
+    );
+    // Delivered work has its tasks done; a draft has none.
+    assert!(
+        app.count("select count(*) from tasks where status = 'done'")
+            .await
+            > 0
+    );
+    assert_eq!(
+        app.count("select count(*) from tasks t join orders o on o.id = t.order_id where o.status = 'draft'")
+            .await,
+        0
+    );
+    // A day's numbers run 0001.. without gaps, and the sequence knows where it stands.
+    let (day, n): (String, i64) = sqlx::query_as(
+        "select order_date, cast(count(*) as bigint) from orders group by order_date order by order_date limit 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    let compact = day.replace('-', "");
+    let max_number: String =
+        sqlx::query_scalar("select max(number) from orders where order_date = $1")
+            .bind(&day)
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(max_number, format!("DD{compact}{n:04}"));
+    let next: i64 = sqlx::query_scalar(
+        "select next_value from doc_sequences where kind = 'order' and period = $1",
+    )
+    .bind(&compact)
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(next, n + 1);
+
+    // The counter carries on: a new order today gets a fresh id and today's first number.
+    let api = app.api_admin().await;
+    let product: i64 = sqlx::query_scalar(
+        "select id from products where pricing_mode = 'count' and is_active = 1 order by id limit 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    let (status, order) = api
+        .post(
+            "/api/v1/orders",
+            json!({ "lines": [{ "product_id": product, "quantity": "2" }] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{order}");
+    assert!(order["id"].as_i64().unwrap() > orders);
+    assert!(
+        order["number"].as_str().unwrap().ends_with("0001"),
+        "{order}"
+    );
+    let (status, list) = api.get("/api/v1/orders?status=delivered").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(list["total"].as_i64().unwrap() > 1_000, "{list}");
 }

@@ -54,7 +54,7 @@ const DUE: &str = "2099-12-31 17:30";
 
 /// 写真 by area: 25.00 per m², at least 1 m² a piece, lamination (覆膜(亮膜), 8.00 per m²) by
 /// default.
-async fn photo(api: &Api) -> i64 {
+pub(crate) async fn photo(api: &Api) -> i64 {
     let lamination = item(api, "process", "覆膜(亮膜)").await;
     create(
         api,
@@ -100,7 +100,7 @@ async fn copying(api: &Api) -> i64 {
 }
 
 /// 展架 by count: 45.00 each, no processes.
-async fn stand(api: &Api) -> i64 {
+pub(crate) async fn stand(api: &Api) -> i64 {
     create(
         api,
         body(api, "ZJ-01", "展架", "count", "45", json!({})).await,
@@ -111,13 +111,13 @@ async fn stand(api: &Api) -> i64 {
 }
 
 /// The 写真 line of example 1: 60 cm × 80 cm, two pieces.
-fn photo_line() -> Value {
+pub(crate) fn photo_line() -> Value {
     json!({ "product_code": "XZ-01", "width": "60", "height": "80", "dimension_unit": "cm",
             "quantity": "2" })
 }
 
 /// A walk-in order body with `lines`.
-fn walk_in(lines: Value) -> Value {
+pub(crate) fn walk_in(lines: Value) -> Value {
     json!({
         "walk_in_name": "李先生",
         "walk_in_mobile": "13800001111",
@@ -129,7 +129,7 @@ fn walk_in(lines: Value) -> Value {
     })
 }
 
-async fn create_order(api: &Api, body: Value) -> Value {
+pub(crate) async fn create_order(api: &Api, body: Value) -> Value {
     let (status, order) = api.post("/api/v1/orders", body).await;
     assert_eq!(status, StatusCode::CREATED, "{order}");
     order
@@ -143,13 +143,13 @@ async fn count_tasks(app: &TestApp) -> i64 {
     app.count("select count(*) from tasks").await
 }
 
-async fn account_set_of(api: &Api) -> i64 {
+pub(crate) async fn account_set_of(api: &Api) -> i64 {
     let (_, me) = api.get("/api/v1/me").await;
     me["account_set_id"].as_i64().unwrap()
 }
 
 /// Creates account set 分店 and returns an API client of the admin in it.
-async fn second_account_set(app: &TestApp, api: &Api) -> Api {
+pub(crate) async fn second_account_set(app: &TestApp, api: &Api) -> Api {
     let (status, b) = api
         .post("/api/v1/account-sets", json!({ "name": "分店" }))
         .await;
@@ -164,7 +164,7 @@ fn number_for(order_date: &str, seq: u32) -> String {
 }
 
 /// The field names of a 422 answer.
-fn fields(res: &Value) -> Vec<String> {
+pub(crate) fn fields(res: &Value) -> Vec<String> {
     res["errors"]
         .as_array()
         .unwrap_or_else(|| panic!("no errors in {res}"))
@@ -174,7 +174,7 @@ fn fields(res: &Value) -> Vec<String> {
 }
 
 /// The value of the hidden field `name` of a page.
-fn hidden(page: &str, name: &str) -> String {
+pub(crate) fn hidden(page: &str, name: &str) -> String {
     let start = page
         .find(&format!("name=\"{name}\""))
         .unwrap_or_else(|| panic!("no {name} field"));
@@ -183,7 +183,7 @@ fn hidden(page: &str, name: &str) -> String {
     value[..value.find('"').unwrap()].to_owned()
 }
 
-fn location(res: &reqwest::Response) -> String {
+pub(crate) fn location(res: &reqwest::Response) -> String {
     res.headers()["location"].to_str().unwrap().to_owned()
 }
 

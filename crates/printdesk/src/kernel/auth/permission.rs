@@ -40,6 +40,8 @@ impl Permission {
     pub const ORDER_SETTINGS_MANAGE: Permission = Permission("orders.settings.manage");
     pub const TASK_VIEW: Permission = Permission("orders.task.view");
     pub const TASK_WORK: Permission = Permission("orders.task.work");
+    pub const SHIPMENT_VIEW: Permission = Permission("orders.shipment.view");
+    pub const SHIPMENT_MANAGE: Permission = Permission("orders.shipment.manage");
     pub const FINANCE_LEDGER_ACCOUNT_VIEW: Permission = Permission("finance.ledger_account.view");
     pub const FINANCE_LEDGER_ACCOUNT_MANAGE: Permission =
         Permission("finance.ledger_account.manage");
@@ -82,6 +84,8 @@ pub const CATALOGUE: &[PermissionGroup] = &[
             Permission::ORDER_SETTINGS_MANAGE,
             Permission::TASK_VIEW,
             Permission::TASK_WORK,
+            Permission::SHIPMENT_VIEW,
+            Permission::SHIPMENT_MANAGE,
         ],
     },
     PermissionGroup {

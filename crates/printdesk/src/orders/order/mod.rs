@@ -7,9 +7,11 @@
 //! and a form nonce against double submits; an edit names the version it started from and is
 //! refused if someone saved first. Approval locks the prices and releases the tasks
 //! (`orders::task`). A deleted order waits in 订单回收站 (the kernel bin).
+//! `print` lays an order out on paper: 施工单, the thermal receipt and the A5 送货单.
 
 pub mod api;
 pub mod pages;
+pub mod print;
 pub mod rules;
 pub mod service;
 mod store;

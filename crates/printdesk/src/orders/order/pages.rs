@@ -66,6 +66,9 @@ pub struct GridRow {
     pub remarks: String,
     /// `m` for rows read back from a saved order (stored in metres); empty: the product's unit.
     pub dimension_unit: String,
+    pub pages: String,
+    /// The line's processes as comma-separated ids; empty: the product's defaults.
+    pub process_ids: String,
     /// Priced figures, empty until priced.
     pub billable: String,
     pub priced_unit_price: String,
@@ -104,6 +107,26 @@ struct OrderFormPage {
 }
 
 impl OrderFormPage {
+    /// Labels the live totals need, as JSON for `data-labels`.
+    fn labels_json(&self) -> String {
+        let l = self.shell.l;
+        let keys = [
+            ("explanation", "order.explanation"),
+            ("goods_amount", "order.goods_amount"),
+            ("process_amount", "order.process_amount"),
+            ("management_fee", "order.management_fee"),
+            ("discount", "order.discount"),
+            ("tax_amount", "order.tax_amount"),
+            ("round_off", "order.round_off"),
+            ("total", "order.total"),
+        ];
+        let map: serde_json::Map<String, serde_json::Value> = keys
+            .iter()
+            .map(|(k, key)| ((*k).to_owned(), serde_json::Value::String(l.t(key))))
+            .collect();
+        serde_json::Value::Object(map).to_string()
+    }
+
     /// `datetime-local` wants a `T` between date and time.
     fn due_at_input(&self) -> String {
         self.due_at.replacen(' ', "T", 1)
@@ -153,6 +176,7 @@ struct OrderShowPage {
     actions: Vec<(&'static str, String, bool)>,
     can_edit: bool,
     can_delete: bool,
+    can_ship: bool,
 }
 
 /// An order as its page shows it.
@@ -268,6 +292,14 @@ fn read_form(pairs: &[(String, String)]) -> (OrderInput, BTreeMap<String, String
                 "override_reason" => line.override_reason = value,
                 "remarks" => line.remarks = value,
                 "dimension_unit" => line.dimension_unit = value,
+                "pages" => line.pages = value,
+                "process_ids" => {
+                    let ids: Vec<i64> = value
+                        .split(',')
+                        .filter_map(|id| id.trim().parse().ok())
+                        .collect();
+                    line.process_ids = (!value.trim().is_empty()).then_some(ids);
+                }
                 _ => {}
             }
         } else if key == "tag_ids" {
@@ -355,6 +387,17 @@ fn grid_row(index: usize, line: &LineInput) -> GridRow {
         override_reason: line.override_reason.clone(),
         remarks: line.remarks.clone(),
         dimension_unit: line.dimension_unit.clone(),
+        pages: line.pages.clone(),
+        process_ids: line
+            .process_ids
+            .as_ref()
+            .map(|ids| {
+                ids.iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(",")
+            })
+            .unwrap_or_default(),
         ..GridRow::default()
     }
 }
@@ -1003,6 +1046,7 @@ async fn show_order(
         credit_warning,
         actions,
         can_edit: order.status.is_editable() && user.can(Permission::ORDER_CREATE),
+        can_ship: user.can(Permission::SHIPMENT_MANAGE),
         can_delete: user.can(Permission::ORDER_DELETE)
             && matches!(
                 order.status,
@@ -1110,13 +1154,26 @@ fn list_href(params: &ListParams, page: i64, base: &str) -> String {
     }
 }
 
+/// Days the list shows when it is opened without a query: the counter's working window, and a
+/// page that stays fast with years of history (clearing the dates shows everything).
+const DEFAULT_DAYS: i64 = 30;
+
 async fn list_orders(
     State(state): State<AppState>,
     l: Locale,
     user: CurrentUser,
-    Query(params): Query<ListParams>,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
+    Query(mut params): Query<ListParams>,
 ) -> AppResult<Response> {
     user.require(Permission::ORDER_VIEW)?;
+    if raw.as_deref().is_none_or(str::is_empty) {
+        let today =
+            chrono::NaiveDate::parse_from_str(&crate::kernel::clock::today_local(), "%Y-%m-%d")
+                .map_err(|err| AppError::Internal(anyhow::anyhow!("today: {err}")))?;
+        params.date_from = (today - chrono::Duration::days(DEFAULT_DAYS - 1))
+            .format("%Y-%m-%d")
+            .to_string();
+    }
     let filter = params.filter()?;
     let OrderPage {
         lines,

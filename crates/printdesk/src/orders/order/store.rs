@@ -622,11 +622,23 @@ fn list_where(filter: &ListFilter) -> (String, Vec<ListBind>) {
     if let Some(id) = filter.tag_id {
         push(
             &mut sql,
-            " and exists (select 1 from order_tags t where t.order_id = o.id and t.tag_id = ?)",
+            // From the tag's index to the orders, not a probe per order.
+            " and o.id in (select t.order_id from order_tags t where t.account_set_id = $1 and t.tag_id = ?)",
             ListBind::Int(id),
         );
     }
-    if !filter.text.is_empty() {
+    if looks_like_number(&filter.text) {
+        // An order number or its start: a range on the unique index, not a scan.
+        let start = filter.text.to_uppercase();
+        push(
+            &mut sql,
+            " and o.number >= ?",
+            ListBind::Text(start.clone()),
+        );
+        if let Some(end) = next_prefix(&start) {
+            push(&mut sql, " and o.number < ?", ListBind::Text(end));
+        }
+    } else if !filter.text.is_empty() {
         let pattern = format!("%{}%", crate::customers::contact::like_escape(&filter.text));
         push(
             &mut sql,
@@ -637,6 +649,27 @@ fn list_where(filter: &ListFilter) -> (String, Vec<ListBind>) {
         sql = sql.replace("$P", &format!("${n}"));
     }
     (sql, binds)
+}
+
+/// Whether the search text is an order number or the start of one (`DD2026112`): letters, then
+/// at least six digits. A phone number (digits only) is not.
+fn looks_like_number(text: &str) -> bool {
+    let digits = text.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+    digits.len() < text.len() && digits.len() >= 6 && digits.chars().all(|c| c.is_ascii_digit())
+}
+
+/// The smallest text above every text starting with `prefix` (letters and digits only), so that
+/// `>= prefix and < next` is a prefix search in any collation: `DD20261125` → `DD20261126`,
+/// `DD2026119` → `DD202612`. `None` when there is none (`999`).
+fn next_prefix(prefix: &str) -> Option<String> {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        if last != '9' && last != 'Z' {
+            chars.push(char::from_u32(u32::from(last) + 1)?);
+            return Some(chars.into_iter().collect());
+        }
+    }
+    None
 }
 
 enum ListBind {
@@ -724,4 +757,21 @@ pub(super) async fn list(
         })
         .collect();
     Ok((lines, count, Money::from_scaled(sum)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{looks_like_number, next_prefix};
+
+    #[test]
+    fn number_prefixes_become_ranges() {
+        assert!(looks_like_number("dd20261125"));
+        assert!(looks_like_number("DD2026112500"));
+        assert!(!looks_like_number("13812345678"), "a phone number");
+        assert!(!looks_like_number("dd2026"), "too short to be a number");
+        assert!(!looks_like_number("王先生"));
+        assert_eq!(next_prefix("DD20261125").as_deref(), Some("DD20261126"));
+        assert_eq!(next_prefix("DD2026119").as_deref(), Some("DD202612"));
+        assert_eq!(next_prefix("999"), None);
+    }
 }
