@@ -33,6 +33,19 @@ impl std::fmt::Debug for Cache {
     }
 }
 
+/// Marks `counter` of an account set as changed outside any transaction: for tools and tests
+/// that wrote rows directly.
+pub async fn touch_now(
+    pool: &sqlx::AnyPool,
+    account_set_id: i64,
+    counter: &str,
+) -> StoreResult<()> {
+    let mut tx = pool.begin().await?;
+    touch(&mut tx, account_set_id, counter).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Marks `counter` of an account set as changed, inside the writer's transaction.
 pub async fn touch(tx: &mut Tx, account_set_id: i64, counter: &str) -> StoreResult<()> {
     next_in_sequence(tx, account_set_id, counter, CHANGES).await?;
@@ -55,15 +68,39 @@ impl Cache {
         F: FnOnce() -> Fut,
         Fut: std::future::Future<Output = StoreResult<T>>,
     {
-        let generation: i64 = sqlx::query_scalar(
-            r#"select coalesce(max(next_value), 0) from doc_sequences
-               where account_set_id = $1 and kind = $2 and period = $3"#,
-        )
-        .bind(account_set_id)
-        .bind(counter)
-        .bind(CHANGES)
-        .fetch_one(pool)
-        .await?;
+        self.get_or_load_many(pool, account_set_id, &[counter], load)
+            .await
+    }
+
+    /// Like [`Cache::get_or_load`] for a value built from several kinds of data: it is rebuilt
+    /// when any of `counters` moved (their sum grows whenever one of them does).
+    pub async fn get_or_load_many<T, F, Fut>(
+        &self,
+        pool: &sqlx::AnyPool,
+        account_set_id: i64,
+        counters: &[&str],
+        load: F,
+    ) -> StoreResult<Arc<T>>
+    where
+        T: Send + Sync + 'static,
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = StoreResult<T>>,
+    {
+        let placeholders: Vec<String> =
+            (0..counters.len()).map(|i| format!("${}", i + 3)).collect();
+        // The placeholders are numbered here; the counter names are bound.
+        let sql = format!(
+            "select cast(coalesce(sum(next_value), 0) as bigint) from doc_sequences \
+             where account_set_id = $1 and period = $2 and kind in ({})",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql))
+            .bind(account_set_id)
+            .bind(CHANGES);
+        for counter in counters {
+            query = query.bind(*counter);
+        }
+        let generation = query.fetch_one(pool).await?;
         let key = (TypeId::of::<T>(), account_set_id);
         if let Some((built_at, value)) = self.lock().get(&key)
             && *built_at == generation

@@ -122,6 +122,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0008_order_list_indexes.sql"),
         postgres: include_str!("../../migrations/postgres/0008_order_list_indexes.sql"),
     },
+    Migration {
+        version: 9,
+        name: "order_files",
+        sqlite: include_str!("../../migrations/sqlite/0009_order_files.sql"),
+        postgres: include_str!("../../migrations/postgres/0009_order_files.sql"),
+    },
 ];
 
 /// Versions and names of the embedded migrations, for the tidy test and `printdesk migrate`.

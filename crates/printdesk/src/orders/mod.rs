@@ -1,5 +1,6 @@
 //! 前台中心 — orders, production tasks and the front-desk settings (manual 1.1, 1.4, 5.5.1).
 
+pub mod artwork;
 pub mod order;
 pub mod settings;
 pub mod settings_pages;
@@ -19,6 +20,7 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(order::print::router())
         .merge(settings_pages::router())
         .merge(shipment::pages::router())
+        .merge(artwork::pages::router())
 }
 
 /// The `/api/v1` routes of this chapter.
@@ -28,4 +30,5 @@ pub(crate) fn api_router() -> OpenApiRouter<AppState> {
         .merge(task::api::router())
         .merge(settings_pages::api_router())
         .merge(shipment::api::router())
+        .merge(artwork::api::router())
 }

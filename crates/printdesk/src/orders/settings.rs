@@ -82,6 +82,9 @@ impl TaskRelease {
     }
 }
 
+/// The upload ceiling of the kernel in MB (`kernel::spreadsheet::MAX_IMPORT_BYTES`).
+pub const MAX_UPLOAD_MB: u32 = 8;
+
 /// The front-desk settings of an account set.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OrderSettings {
@@ -104,7 +107,9 @@ pub struct OrderSettings {
     pub task_release: TaskRelease,
     /// 图片识别: DPI assumed for images that carry none.
     pub default_dpi: u32,
-    /// 图片识别: largest artwork file accepted, in MB.
+    /// 图片识别: largest artwork file accepted, in MB. Uploads are read whole into memory under
+    /// the kernel's upload ceiling (`kernel::spreadsheet::MAX_IMPORT_BYTES`, 8 MB), so this can
+    /// only lower it; streaming large print files to storage is still to come.
     pub max_upload_mb: u32,
 }
 
@@ -122,7 +127,7 @@ impl Default for OrderSettings {
             round_off: RoundOffRule::None,
             task_release: TaskRelease::OnApprove,
             default_dpi: 72,
-            max_upload_mb: 50,
+            max_upload_mb: MAX_UPLOAD_MB,
         }
     }
 }
@@ -200,8 +205,8 @@ impl OrderSettings {
         if let Some(v) = get("order.default_dpi").and_then(|v| v.parse().ok()) {
             s.default_dpi = v;
         }
-        if let Some(v) = get("order.max_upload_mb").and_then(|v| v.parse().ok()) {
-            s.max_upload_mb = v;
+        if let Some(v) = get("order.max_upload_mb").and_then(|v| v.parse::<u32>().ok()) {
+            s.max_upload_mb = v.min(MAX_UPLOAD_MB);
         }
         s
     }
@@ -340,7 +345,13 @@ impl OrderSettings {
             TaskRelease::OnApprove
         });
         let dpi = whole("default_dpi", &input.default_dpi, 36, 2400, &mut errors);
-        let max_mb = whole("max_upload_mb", &input.max_upload_mb, 1, 500, &mut errors);
+        let max_mb = whole(
+            "max_upload_mb",
+            &input.max_upload_mb,
+            1,
+            i64::from(MAX_UPLOAD_MB),
+            &mut errors,
+        );
         errors.into_result(OrderSettings {
             number_prefix: prefix,
             require_customer: yes(&input.require_customer),
@@ -353,7 +364,7 @@ impl OrderSettings {
             round_off,
             task_release,
             default_dpi: u32::try_from(dpi).unwrap_or(72),
-            max_upload_mb: u32::try_from(max_mb).unwrap_or(50),
+            max_upload_mb: u32::try_from(max_mb).unwrap_or(MAX_UPLOAD_MB),
         })
     }
 }
@@ -422,7 +433,7 @@ mod tests {
             round_off: "fen".to_owned(),
             task_release: "approve".to_owned(),
             default_dpi: "72".to_owned(),
-            max_upload_mb: "50".to_owned(),
+            max_upload_mb: "8".to_owned(),
             ..OrderSettingsInput::default()
         };
         let errors = OrderSettings::parse(&input).unwrap_err();

@@ -80,7 +80,7 @@ async fn list_item(app: &TestApp, account_set: i64, kind: &str, name: &str) -> i
     if let Some(id) = found {
         return id;
     }
-    sqlx::query_scalar(
+    let id = sqlx::query_scalar(
         r#"insert into list_items (account_set_id, kind, name, created_at, updated_at)
            values ($1, $2, $3, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z') returning id"#,
     )
@@ -89,7 +89,12 @@ async fn list_item(app: &TestApp, account_set: i64, kind: &str, name: &str) -> i
     .bind(name)
     .fetch_one(app.db.pool())
     .await
-    .unwrap()
+    .unwrap();
+    // Written past the services: tell the cached lists, as every writer does.
+    printdesk::kernel::cache::touch_now(app.db.pool(), account_set, "list_items")
+        .await
+        .unwrap();
+    id
 }
 
 async fn create_customer(api: &Api, body: Value) -> Value {

@@ -8,6 +8,7 @@
 
 mod harness;
 
+mod artwork;
 mod auth;
 mod customer_prices;
 mod customers;

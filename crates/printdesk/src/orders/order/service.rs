@@ -80,7 +80,7 @@ struct LineContext<'a> {
     db: &'a Db,
     user: &'a CurrentUser,
     settings: &'a OrderSettings,
-    places: &'a DecimalPlaces,
+    pricing: &'a products::OrderPricing,
     date: NaiveDate,
     locale: Locale,
 }
@@ -124,10 +124,11 @@ async fn price_one(
         db,
         user,
         settings,
-        places,
+        pricing,
         date,
         locale,
     } = *ctx;
+    let places = &pricing.places;
     let scope = user.scope();
     let product_id = match raw.product_id {
         Some(id) => ProductId(id),
@@ -155,7 +156,7 @@ async fn price_one(
         unit_price: negotiated_or_override.clone(),
         process_ids: raw.process_ids.clone(),
     };
-    let priced = match products::price_order_line(db, scope, &request, rules, date, places).await {
+    let priced = match pricing.price_line(&request, rules, date) {
         Err(AppError::NotFound) => {
             return Err(AppError::field(
                 "product",
@@ -292,12 +293,13 @@ async fn prepare(
     user: &CurrentUser,
     input: &OrderInput,
     locale: Locale,
-) -> AppResult<(Header, Vec<OrderLine>, Totals, OrderSettings)> {
+) -> AppResult<(Header, Vec<OrderLine>, Totals, OrderSettings, DecimalPlaces)> {
     let scope = user.scope();
     let settings = settings::load(db, scope).await?;
     let date = today()?;
     let header_result = parse_header(input, &settings, date);
-    let places = products::decimal_places(db, scope).await?;
+    let pricing = products::order_pricing(db, scope).await?;
+    let places = pricing.places;
     // Price the lines even when the header is bad, so the clerk sees every problem at once.
     let header_for_pricing = header_result.clone().unwrap_or_else(|_| Header {
         customer_id: None,
@@ -323,7 +325,7 @@ async fn prepare(
         db,
         user,
         settings: &settings,
-        places: &places,
+        pricing: &pricing,
         date,
         locale,
     };
@@ -344,7 +346,7 @@ async fn prepare(
     let header = header_result.map_err(AppError::Invalid)?;
     let sums: Vec<(Money, Money)> = lines.iter().map(|l| (l.amount, l.process_amount)).collect();
     let totals = rules::totals(&sums, &settings, header.discount, header.tax_rate, &places)?;
-    Ok((header, lines, totals, settings))
+    Ok((header, lines, totals, settings, places))
 }
 
 /// The header's category, delivery method and tags must be live items of this account set, the
@@ -400,8 +402,7 @@ pub async fn quote(
     input: &OrderInput,
     locale: Locale,
 ) -> AppResult<Quote> {
-    let (_, lines, totals, _) = prepare(db, user, input, locale).await?;
-    let places = products::decimal_places(db, user.scope()).await?;
+    let (_, lines, totals, _, places) = prepare(db, user, input, locale).await?;
     Ok(Quote {
         lines,
         totals,
@@ -419,7 +420,7 @@ pub async fn create_order(
     input: &OrderInput,
     locale: Locale,
 ) -> AppResult<OrderId> {
-    let (header, lines, totals, settings) = prepare(db, user, input, locale).await?;
+    let (header, lines, totals, settings, _) = prepare(db, user, input, locale).await?;
     let scope = user.scope();
     let date = today()?;
     let mut tx = db.begin_write().await?;
@@ -523,7 +524,7 @@ pub async fn update_order(
     input: &OrderInput,
     locale: Locale,
 ) -> AppResult<()> {
-    let (header, lines, totals, settings) = prepare(db, user, input, locale).await?;
+    let (header, lines, totals, settings, _) = prepare(db, user, input, locale).await?;
     let scope = user.scope();
     let mut tx = db.begin_write().await?;
     let (status, version) = store::lock(&mut tx, scope, id, db.for_update()).await?;

@@ -483,33 +483,106 @@ pub struct LinePricing {
     pub line: rules::PricedLine,
 }
 
-/// Prices one order line exactly as the preview does, with the customer's rules already read
-/// (`customer_price_rules`), on the order's date and at the account set's decimal places. A
-/// product not live in this account set is `NotFound`; bad sizes are field errors.
-pub async fn price_order_line(
-    db: &Db,
-    scope: &Scope,
-    request: &PreviewInput,
-    rules: &[PriceRule],
-    date: NaiveDate,
-    places: &DecimalPlaces,
-) -> AppResult<LinePricing> {
-    let product = store::find_live(db.pool(), scope, request.product_id).await?;
-    let pricing = pricing_of_product(db, scope, &product).await?;
-    let line_request = PreviewRequest::parse(request, product.dimension_unit)?;
-    let processes = match &request.process_ids {
-        Some(ids) => process_pricing(db, scope, ids).await?,
-        None => processes_by_id(db, scope, &product.process_ids).await?.0,
-    };
-    let request = line_request.into_line_request(processes, date);
-    let line = rules::price_line(&pricing, rules, &request, places)?;
-    let (_, unit_name) = names_of(db, scope, &product).await?;
-    Ok(LinePricing {
-        product,
-        unit_name,
-        request,
-        line,
+/// What pricing an order's lines reads, gathered once per order: every live product (from the
+/// account set's cache, rebuilt when a product is saved, binned or restored), the category tree,
+/// the processes, the unit names and the decimal places. A 5-line order used to read some 35
+/// rows one query at a time (docs/performance.md, order save).
+pub struct OrderPricing {
+    products: std::sync::Arc<HashMap<i64, Product>>,
+    category_links: Vec<(i64, Option<i64>)>,
+    processes: Vec<settings_list::service::ItemLine>,
+    units: HashMap<i64, String>,
+    pub places: DecimalPlaces,
+}
+
+/// The pricing data of the account set for one order.
+pub async fn order_pricing(db: &Db, scope: &Scope) -> AppResult<OrderPricing> {
+    let pool = db.pool();
+    let products = db
+        .cache()
+        .get_or_load(pool, scope.id(), store::SEARCH_COUNTER, || async {
+            store::all_live(pool, scope).await
+        })
+        .await?;
+    let categories = settings_list::service::list_items(db, scope, &PRODUCT_CATEGORY).await?;
+    Ok(OrderPricing {
+        products,
+        category_links: categories
+            .iter()
+            .map(|line| (line.item.id, line.item.parent_id))
+            .collect(),
+        processes: settings_list::service::list_items(db, scope, &PROCESS).await?,
+        units: item_names(db, scope, &UNIT).await?,
+        places: store::decimal_places(pool, scope).await?,
     })
+}
+
+impl OrderPricing {
+    /// Prices one order line exactly as the preview does, with the customer's rules already
+    /// read (`customer_price_rules`), on the order's date. A product not live in this account
+    /// set is `NotFound`; bad sizes, and processes that are not active, are field errors.
+    pub fn price_line(
+        &self,
+        request: &PreviewInput,
+        rules: &[PriceRule],
+        date: NaiveDate,
+    ) -> AppResult<LinePricing> {
+        let product = self
+            .products
+            .get(&request.product_id.0)
+            .cloned()
+            .ok_or(AppError::NotFound)?;
+        let pricing = rules::pricing_of_product(
+            &product,
+            rules::category_chain(product.category_id, &self.category_links),
+        );
+        let line_request = PreviewRequest::parse(request, product.dimension_unit)?;
+        let (processes, missing) = match &request.process_ids {
+            Some(ids) => self.processes_by_id(ids),
+            // A default process disabled since is left out rather than failing the line.
+            None => (self.processes_by_id(&product.process_ids).0, false),
+        };
+        if missing {
+            return Err(AppError::field(
+                "process_ids",
+                Message::new("product.process_unknown"),
+            ));
+        }
+        let request = line_request.into_line_request(processes, date);
+        let line = rules::price_line(&pricing, rules, &request, &self.places)?;
+        let unit_name = self
+            .units
+            .get(&product.unit_id)
+            .cloned()
+            .unwrap_or_default();
+        Ok(LinePricing {
+            product,
+            unit_name,
+            request,
+            line,
+        })
+    }
+
+    fn processes_by_id(&self, ids: &[i64]) -> (Vec<ProcessPricing>, bool) {
+        let mut found = Vec::with_capacity(ids.len());
+        let mut missing = false;
+        for id in ids {
+            match self
+                .processes
+                .iter()
+                .find(|line| line.item.id == *id && line.item.is_active)
+            {
+                Some(line) => found.push(rules::process_pricing(
+                    line.item.id,
+                    &line.item.name,
+                    line.item.attribute("unit_price"),
+                    line.item.attribute("basis"),
+                )),
+                None => missing = true,
+            }
+        }
+        (found, missing)
+    }
 }
 
 /// The live product whose code is `code` (any case), for a code typed at the counter.

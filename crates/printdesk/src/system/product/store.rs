@@ -147,10 +147,79 @@ pub(super) async fn find_live(
     .bind(id.0)
     .fetch_all(pool)
     .await?;
+    Ok(product_of(
+        row,
+        &tiers.iter().collect::<Vec<_>>(),
+        process_ids,
+    ))
+}
+
+/// Every live product of the account set with its tiers and processes, by id: what order
+/// pricing reads from (cached by `service`, rebuilt when a product changes).
+pub(super) async fn all_live(
+    pool: &AnyPool,
+    scope: &Scope,
+) -> StoreResult<std::collections::HashMap<i64, Product>> {
+    let sql = format!("{SELECT_PRODUCT} where account_set_id = $1 and deleted_at is null");
+    let rows = sqlx::query_as::<_, ProductRow>(sqlx::AssertSqlSafe(sql))
+        .bind(scope.id())
+        .fetch_all(pool)
+        .await?;
+    let tiers = sqlx::query_as::<_, TierOfRow>(
+        r#"select product_id, colour, from_quantity, price from product_tiers
+           where account_set_id = $1 order by product_id, colour, sort, id"#,
+    )
+    .bind(scope.id())
+    .fetch_all(pool)
+    .await?;
+    let processes: Vec<(i64, i64)> = sqlx::query_as(
+        r#"select product_id, process_id from product_processes
+           where account_set_id = $1 order by product_id, sort, process_id"#,
+    )
+    .bind(scope.id())
+    .fetch_all(pool)
+    .await?;
+    let mut tiers_of: std::collections::HashMap<i64, Vec<TierRow>> =
+        std::collections::HashMap::new();
+    for t in tiers {
+        tiers_of.entry(t.product_id).or_default().push(TierRow {
+            colour: t.colour,
+            from_quantity: t.from_quantity,
+            price: t.price,
+        });
+    }
+    let mut processes_of: std::collections::HashMap<i64, Vec<i64>> =
+        std::collections::HashMap::new();
+    for (product_id, process_id) in processes {
+        processes_of.entry(product_id).or_default().push(process_id);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let id = row.id;
+            let tiers: Vec<&TierRow> = tiers_of
+                .get(&id)
+                .map(|t| t.iter().collect())
+                .unwrap_or_default();
+            let product = product_of(row, &tiers, processes_of.remove(&id).unwrap_or_default());
+            (id, product)
+        })
+        .collect())
+}
+
+#[derive(FromRow)]
+struct TierOfRow {
+    product_id: i64,
+    colour: i64,
+    from_quantity: i64,
+    price: i64,
+}
+
+fn product_of(row: ProductRow, tiers: &[&TierRow], process_ids: Vec<i64>) -> Product {
     let run_on = Money::from_scaled(row.run_on_per_thousand);
-    let mono: Vec<&TierRow> = tiers.iter().filter(|t| t.colour == 0).collect();
-    let colour: Vec<&TierRow> = tiers.iter().filter(|t| t.colour != 0).collect();
-    Ok(Product {
+    let mono: Vec<&TierRow> = tiers.iter().copied().filter(|t| t.colour == 0).collect();
+    let colour: Vec<&TierRow> = tiers.iter().copied().filter(|t| t.colour != 0).collect();
+    Product {
         id: ProductId(row.id),
         code: row.code,
         name: row.name,
@@ -173,7 +242,7 @@ pub(super) async fn find_live(
         is_active: flag(row.is_active),
         version: row.version,
         process_ids,
-    })
+    }
 }
 
 /// Every live product of the account set with its pinyin initials, by code: what the search

@@ -51,7 +51,7 @@ pub async fn is_live_item(tx: &mut Tx, scope: &Scope, kind: &ListKind, id: i64) 
 /// The active items of `kind` in display order (tree order with depth for tree kinds), for a
 /// select. An active item below a disabled parent is offered at the top level.
 pub async fn options(db: &Db, scope: &Scope, kind: &ListKind) -> AppResult<Vec<ListOption>> {
-    let items: Vec<ListItem> = store::list(db.pool(), scope, kind)
+    let items: Vec<ListItem> = cached_items(db, scope, kind)
         .await?
         .into_iter()
         .filter(|item| item.is_active)
@@ -70,9 +70,22 @@ pub async fn options(db: &Db, scope: &Scope, kind: &ListKind) -> AppResult<Vec<L
         .collect())
 }
 
+/// The items of `kind` from the account set's cached lists (`kernel::cache`, rebuilt when any
+/// item of any list was written): lists are read on nearly every page and every priced line.
+async fn cached_items(db: &Db, scope: &Scope, kind: &ListKind) -> AppResult<Vec<ListItem>> {
+    let pool = db.pool();
+    let all = db
+        .cache()
+        .get_or_load(pool, scope.id(), store::COUNTER, || async {
+            store::list_all(pool, scope).await
+        })
+        .await?;
+    Ok(all.get(kind.key).cloned().unwrap_or_default())
+}
+
 /// Every item of `kind`, active or not, in display order with depth.
 pub async fn list_items(db: &Db, scope: &Scope, kind: &ListKind) -> AppResult<Vec<ItemLine>> {
-    let items = store::list(db.pool(), scope, kind).await?;
+    let items = cached_items(db, scope, kind).await?;
     let order = rules::tree_order(&items);
     let mut slots: Vec<Option<ListItem>> = items.into_iter().map(Some).collect();
     Ok(order

@@ -7,6 +7,7 @@ use sqlx::{AnyPool, FromRow};
 
 use super::rules::NewItem;
 use super::{ListItem, ListKind};
+use crate::kernel::cache;
 use crate::kernel::db::{StoreError, StoreResult, Tx, flag, to_flag};
 use crate::kernel::tenancy::Scope;
 
@@ -47,6 +48,39 @@ fn encode_attributes(attributes: &BTreeMap<String, String>) -> String {
 
 const SELECT_ITEM: &str =
     "select id, parent_id, name, sort_order, is_active, attributes from list_items";
+
+/// The change counter of every settings list (`kernel::cache`): each write below bumps it.
+pub const COUNTER: &str = "list_items";
+
+/// Every item of every kind of the account set (active or not), by kind, sort order then id:
+/// what the cache of the lists is built from.
+pub(super) async fn list_all(
+    pool: &AnyPool,
+    scope: &Scope,
+) -> StoreResult<std::collections::HashMap<String, Vec<ListItem>>> {
+    let rows = sqlx::query_as::<_, KindRow>(
+        "select kind, id, parent_id, name, sort_order, is_active, attributes from list_items \
+         where account_set_id = $1 and deleted_at is null order by kind, sort_order, id",
+    )
+    .bind(scope.id())
+    .fetch_all(pool)
+    .await?;
+    let mut all: std::collections::HashMap<String, Vec<ListItem>> =
+        std::collections::HashMap::new();
+    for row in rows {
+        all.entry(row.kind)
+            .or_default()
+            .push(ListItem::from(row.item));
+    }
+    Ok(all)
+}
+
+#[derive(FromRow)]
+struct KindRow {
+    kind: String,
+    #[sqlx(flatten)]
+    item: ItemRow,
+}
 
 /// Every item of the kind (active or not), by sort order then id.
 pub(super) async fn list(
@@ -226,6 +260,7 @@ pub(super) async fn insert(
     .bind(now)
     .fetch_one(&mut **tx)
     .await?;
+    cache::touch(tx, scope.id(), COUNTER).await?;
     Ok(id)
 }
 
@@ -260,7 +295,7 @@ pub(super) async fn update(
     if res.rows_affected() == 0 {
         return Err(StoreError::NotFound);
     }
-    Ok(())
+    cache::touch(tx, scope.id(), COUNTER).await
 }
 
 pub(super) async fn set_active(
@@ -285,7 +320,7 @@ pub(super) async fn set_active(
     if res.rows_affected() == 0 {
         return Err(StoreError::NotFound);
     }
-    Ok(())
+    cache::touch(tx, scope.id(), COUNTER).await
 }
 
 pub(super) async fn set_sort_order(
@@ -307,7 +342,7 @@ pub(super) async fn set_sort_order(
     .bind(now)
     .execute(&mut **tx)
     .await?;
-    Ok(())
+    cache::touch(tx, scope.id(), COUNTER).await
 }
 
 /// Whether the account set's lists were seeded (by `seed_defaults`).
