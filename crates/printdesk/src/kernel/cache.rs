@@ -56,17 +56,18 @@ impl Cache {
     /// The cached `T` of an account set, rebuilt by `load` when `counter` moved since it was built.
     /// The counter is read before loading, so a write racing the load only causes one more
     /// rebuild, never a stale value.
-    pub async fn get_or_load<T, F, Fut>(
+    pub async fn get_or_load<T, E, F, Fut>(
         &self,
         pool: &sqlx::AnyPool,
         account_set_id: i64,
         counter: &str,
         load: F,
-    ) -> StoreResult<Arc<T>>
+    ) -> Result<Arc<T>, E>
     where
         T: Send + Sync + 'static,
+        E: From<super::db::StoreError>,
         F: FnOnce() -> Fut,
-        Fut: std::future::Future<Output = StoreResult<T>>,
+        Fut: std::future::Future<Output = Result<T, E>>,
     {
         self.get_or_load_many(pool, account_set_id, &[counter], load)
             .await
@@ -74,17 +75,18 @@ impl Cache {
 
     /// Like [`Cache::get_or_load`] for a value built from several kinds of data: it is rebuilt
     /// when any of `counters` moved (their sum grows whenever one of them does).
-    pub async fn get_or_load_many<T, F, Fut>(
+    pub async fn get_or_load_many<T, E, F, Fut>(
         &self,
         pool: &sqlx::AnyPool,
         account_set_id: i64,
         counters: &[&str],
         load: F,
-    ) -> StoreResult<Arc<T>>
+    ) -> Result<Arc<T>, E>
     where
         T: Send + Sync + 'static,
+        E: From<super::db::StoreError>,
         F: FnOnce() -> Fut,
-        Fut: std::future::Future<Output = StoreResult<T>>,
+        Fut: std::future::Future<Output = Result<T, E>>,
     {
         let placeholders: Vec<String> =
             (0..counters.len()).map(|i| format!("${}", i + 3)).collect();
@@ -100,7 +102,10 @@ impl Cache {
         for counter in counters {
             query = query.bind(*counter);
         }
-        let generation = query.fetch_one(pool).await?;
+        let generation = query
+            .fetch_one(pool)
+            .await
+            .map_err(super::db::StoreError::from)?;
         let key = (TypeId::of::<T>(), account_set_id);
         if let Some((built_at, value)) = self.lock().get(&key)
             && *built_at == generation

@@ -325,7 +325,7 @@ async fn prepare(
         db,
         user,
         settings: &settings,
-        pricing: &pricing,
+        pricing: pricing.as_ref(),
         date,
         locale,
     };

@@ -169,7 +169,7 @@ async fn search_index(db: &Db, scope: &Scope) -> AppResult<std::sync::Arc<Search
     Ok(db
         .cache()
         .get_or_load(pool, scope.id(), store::SEARCH_COUNTER, || async {
-            Ok(SearchIndex::new(store::live_lines(pool, scope).await?))
+            Ok::<_, StoreError>(SearchIndex::new(store::live_lines(pool, scope).await?))
         })
         .await?)
 }
@@ -495,15 +495,22 @@ pub struct OrderPricing {
     pub places: DecimalPlaces,
 }
 
-/// The pricing data of the account set for one order.
-pub async fn order_pricing(db: &Db, scope: &Scope) -> AppResult<OrderPricing> {
+/// The pricing data of the account set for one order: one read of the change counters when
+/// nothing changed, rebuilt when a product or a settings list did. (Decimal places are set when
+/// the account set is made and never change.)
+pub async fn order_pricing(db: &Db, scope: &Scope) -> AppResult<std::sync::Arc<OrderPricing>> {
     let pool = db.pool();
-    let products = db
-        .cache()
-        .get_or_load(pool, scope.id(), store::SEARCH_COUNTER, || async {
-            store::all_live(pool, scope).await
+    let counters = [store::SEARCH_COUNTER, settings_list::service::COUNTER];
+    db.cache()
+        .get_or_load_many(pool, scope.id(), &counters, || {
+            load_order_pricing(db, scope)
         })
-        .await?;
+        .await
+}
+
+async fn load_order_pricing(db: &Db, scope: &Scope) -> AppResult<OrderPricing> {
+    let pool = db.pool();
+    let products = std::sync::Arc::new(store::all_live(pool, scope).await?);
     let categories = settings_list::service::list_items(db, scope, &PRODUCT_CATEGORY).await?;
     Ok(OrderPricing {
         products,

@@ -37,6 +37,9 @@ pub enum Direction {
     Down,
 }
 
+/// The change counter of the settings lists (`kernel::cache`).
+pub const COUNTER: &str = store::COUNTER;
+
 /// The audit `doc_kind` of a kind's items, e.g. `settings.unit`.
 pub fn audit_kind(kind: &ListKind) -> String {
     format!("settings.{}", kind.key)
