@@ -357,6 +357,13 @@ fn render_error(err: &AppError, locale: Locale, is_api: bool, path_and_query: &s
 }
 
 /// Renders a template to an HTML response; a template error is an internal error.
+/// A form page re-rendered with its errors: the page, with status 422.
+pub fn unprocessable(template: &impl Template) -> Response {
+    let mut res = render(template);
+    *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    res
+}
+
 pub fn render(template: &impl Template) -> Response {
     match template.render() {
         Ok(html) => Html(html).into_response(),

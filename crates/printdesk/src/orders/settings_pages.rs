@@ -4,7 +4,6 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use utoipa_axum::router::OpenApiRouter;
@@ -16,7 +15,7 @@ use crate::kernel::auth::{CurrentUser, Permission};
 use crate::kernel::error::{AppError, AppResult, FieldErrors};
 use crate::kernel::i18n::Locale;
 use crate::kernel::shell::{Shell, shell};
-use crate::kernel::web::{self, AppState, Form, Json, render, see_other};
+use crate::kernel::web::{self, AppState, Form, Json, render, see_other, unprocessable};
 use crate::system::product::rules::ManagementFee;
 
 pub(crate) fn router() -> Router<AppState> {
@@ -152,9 +151,7 @@ async fn save_settings(
         Ok(_) => Ok(see_other("/orders/settings?saved=1")),
         Err(AppError::Invalid(errors)) => {
             let view = page(&state, &user, l, input, errors, false).await?;
-            let mut res = render(&view);
-            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(res)
+            Ok(unprocessable(&view))
         }
         Err(err) => Err(err),
     }

@@ -214,3 +214,81 @@ async fn walk_in_order_priced_saved_and_approved() {
     )
     .await;
 }
+
+/// The front desk's other pages after an approved order with a process: the task board and my
+/// tasks show its task, shipping, 前台设置, 任务设置 and the order's files page open with their
+/// headings. The screenshots are for looking at.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn front_desk_pages_show_an_approved_order() {
+    let app = App::with_setup().await;
+    let category = item_id(&app, "product_category", "写真").await;
+    let unit = item_id(&app, "unit", "平方米").await;
+    let lamination = item_id(&app, "process", "覆膜(亮膜)").await;
+    harness::run(
+        "front_desk_pages_show_an_approved_order",
+        &app.base,
+        |page| async move {
+            page.sign_in_by_keyboard(ADMIN_LOGIN, ADMIN_PASSWORD).await;
+            page.wait_for_path("/").await;
+            page.open("/system/products/new").await;
+            page.fill("code", "XZ2").await;
+            page.fill("name", "写真覆膜").await;
+            for (select, value) in [
+                ("#category_id", category.to_string()),
+                ("#unit_id", unit.to_string()),
+                ("#pricing_mode", "area".to_owned()),
+            ] {
+                page.find(select)
+                    .await
+                    .select_by_value(&value)
+                    .await
+                    .expect("choosing");
+            }
+            page.fill("list_price", "25").await;
+            page.click(&format!("#processes input[value='{lamination}']"))
+                .await;
+            page.click("#save").await;
+            page.wait_to_leave("/system/products/new").await;
+
+            page.open("/orders/new").await;
+            for (name, value) in [
+                ("product_code", "XZ2"),
+                ("width", "1"),
+                ("height", "2"),
+                ("quantity", "1"),
+            ] {
+                page.find(&format!("input[name='lines[0][{name}]']"))
+                    .await
+                    .send_keys(value)
+                    .await
+                    .expect("typing a line");
+            }
+            page.click("#save").await;
+            let path = page.wait_to_leave("/orders/new").await;
+            let order_path = path.split('?').next().unwrap_or_default().to_owned();
+            page.click("#action-approve").await;
+            page.wait_for_text("#order-status", "待生产").await;
+            page.screenshot("1-order").await;
+
+            for (step, url, heading) in [
+                ("2-board", "/orders/tasks".to_owned(), "任务看板"),
+                ("3-mine", "/orders/tasks/mine".to_owned(), "我的任务"),
+                ("4-shipments", "/orders/shipments".to_owned(), "物流发货"),
+                ("5-settings", "/orders/settings".to_owned(), "前台设置"),
+                (
+                    "6-task-settings",
+                    "/orders/task-settings".to_owned(),
+                    "任务设置",
+                ),
+                ("7-files", format!("{order_path}/files"), "文件"),
+            ] {
+                page.open(&url).await;
+                page.wait_for_text("h1", heading).await;
+                page.screenshot(step).await;
+            }
+            page.open("/orders/tasks").await;
+            page.wait_for_text("main", "覆膜(亮膜)").await;
+        },
+    )
+    .await;
+}

@@ -6,7 +6,6 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 
@@ -23,7 +22,7 @@ use crate::kernel::i18n::{Locale, Message};
 use crate::kernel::shell::{Shell, shell};
 use crate::kernel::spreadsheet::{self, Cell, ColumnKind, Table, TemplateColumn};
 use crate::kernel::web::{
-    self, AppState, Form, IdPath, Query, Upload, render, see_other, urlencode,
+    self, AppState, Form, IdPath, Query, Upload, render, see_other, unprocessable, urlencode,
 };
 use crate::system::audit::{self, TrailLine};
 
@@ -813,10 +812,4 @@ fn warning_lines(warnings: Vec<DuplicateMobile>) -> Vec<WarningLine> {
             customer_name: w.customer_name,
         })
         .collect()
-}
-
-fn unprocessable(page: &impl Template) -> Response {
-    let mut res = render(page);
-    *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    res
 }

@@ -5,7 +5,6 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 
@@ -21,7 +20,9 @@ use crate::kernel::i18n::Locale;
 use crate::kernel::money::Quantity;
 use crate::kernel::shell::{Shell, shell};
 use crate::kernel::spreadsheet::{self, Cell, ColumnKind, Table};
-use crate::kernel::web::{AppState, Form, IdPath, Query, render, see_other, urlencode};
+use crate::kernel::web::{
+    AppState, Form, IdPath, Query, render, see_other, unprocessable, urlencode,
+};
 use crate::system::audit::{self, TrailLine};
 
 pub(crate) fn router() -> Router<AppState> {
@@ -534,10 +535,4 @@ fn select_options(choices: &[Choice], selected: &str) -> Vec<SelectOption> {
             selected: choice.id.to_string() == selected.trim(),
         })
         .collect()
-}
-
-fn unprocessable(page: &impl Template) -> Response {
-    let mut res = render(page);
-    *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    res
 }

@@ -5,7 +5,6 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 
@@ -19,7 +18,7 @@ use crate::kernel::i18n::{Locale, Message};
 use crate::kernel::shell::{Shell, shell};
 use crate::kernel::spreadsheet::{self, Cell, ColumnKind, Table};
 use crate::kernel::web::{
-    self, AppState, Form, IdPath, Query, Upload, render, see_other, urlencode,
+    self, AppState, Form, IdPath, Query, Upload, render, see_other, unprocessable, urlencode,
 };
 use crate::system::audit::{self, TrailLine};
 
@@ -584,10 +583,4 @@ fn input_of(supplier: Supplier) -> SupplierInput {
             .collect(),
         form_nonce: String::new(),
     }
-}
-
-fn unprocessable(page: &impl Template) -> Response {
-    let mut res = render(page);
-    *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    res
 }

@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 
@@ -21,7 +20,9 @@ use crate::kernel::i18n::Locale;
 use crate::kernel::money::{DecimalPlaces, Money, Quantity};
 use crate::kernel::shell::{Shell, shell};
 use crate::kernel::spreadsheet::{self, Cell, ColumnKind, Table};
-use crate::kernel::web::{AppState, Form, IdPath, Query, render, see_other, urlencode};
+use crate::kernel::web::{
+    AppState, Form, IdPath, Query, render, see_other, unprocessable, urlencode,
+};
 use crate::system::settings_list::{self, DELIVERY_METHOD, FEATURE_TAG, ORDER_CATEGORY, TAX_RATE};
 
 pub(crate) fn router() -> Router<AppState> {
@@ -249,12 +250,6 @@ pub struct ListRow {
     pub sales_person: String,
     pub total: String,
     pub tags: Vec<(String, String)>,
-}
-
-fn unprocessable(page: &impl Template) -> Response {
-    let mut res = render(page);
-    *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    res
 }
 
 fn qty(q: Quantity) -> String {

@@ -630,6 +630,12 @@ pub async fn act(
     Ok(next)
 }
 
+/// What a customer owes on its other open orders (approved, not closed, cancelled or binned),
+/// less what was paid: `$1` account set, `$2` customer, `$3` the order being looked at.
+const OPEN_BALANCE_SQL: &str = r#"select cast(coalesce(sum(total - paid_amount), 0) as bigint) from orders
+    where account_set_id = $1 and customer_id = $2 and id <> $3 and deleted_at is null
+      and status in ('approved', 'in_production', 'done', 'delivered')"#;
+
 /// 信用额度 with mode block: the customer's open orders (approved, not closed or cancelled, less
 /// what was paid) plus this one may not exceed the limit. Mode warn never refuses; the order page
 /// shows the warning.
@@ -649,16 +655,12 @@ async fn check_credit(tx: &mut crate::kernel::db::Tx, scope: &Scope, id: OrderId
     if limit <= 0 || mode != "block" {
         return Ok(());
     }
-    let open: i64 = sqlx::query_scalar(
-        r#"select cast(coalesce(sum(total - paid_amount), 0) as bigint) from orders
-           where account_set_id = $1 and customer_id = $2 and id <> $3 and deleted_at is null
-             and status in ('approved', 'in_production', 'done', 'delivered')"#,
-    )
-    .bind(scope.id())
-    .bind(customer_id)
-    .bind(id.0)
-    .fetch_one(&mut **tx)
-    .await?;
+    let open: i64 = sqlx::query_scalar(OPEN_BALANCE_SQL)
+        .bind(scope.id())
+        .bind(customer_id)
+        .bind(id.0)
+        .fetch_one(&mut **tx)
+        .await?;
     if open + total > limit {
         return Err(AppError::Conflict(
             Message::new("order.credit_blocked")
@@ -689,16 +691,12 @@ pub async fn credit_warning(
     let Some(limit) = limit.filter(|l| *l > 0) else {
         return Ok(None);
     };
-    let open: i64 = sqlx::query_scalar(
-        r#"select cast(coalesce(sum(total - paid_amount), 0) as bigint) from orders
-           where account_set_id = $1 and customer_id = $2 and id <> $3 and deleted_at is null
-             and status in ('approved', 'in_production', 'done', 'delivered')"#,
-    )
-    .bind(scope.id())
-    .bind(customer_id)
-    .bind(order.id.0)
-    .fetch_one(db.pool())
-    .await?;
+    let open: i64 = sqlx::query_scalar(OPEN_BALANCE_SQL)
+        .bind(scope.id())
+        .bind(customer_id)
+        .bind(order.id.0)
+        .fetch_one(db.pool())
+        .await?;
     let with_this = open + order.total.scaled();
     Ok((with_this > limit).then(|| (Money::from_scaled(with_this), Money::from_scaled(limit))))
 }

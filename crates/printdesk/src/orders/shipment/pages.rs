@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 
@@ -23,7 +22,9 @@ use crate::kernel::i18n::Locale;
 use crate::kernel::money::Money;
 use crate::kernel::shell::{Shell, shell};
 use crate::kernel::spreadsheet::{self, Cell, ColumnKind, Table};
-use crate::kernel::web::{AppState, Form, IdPath, Query, render, see_other, urlencode};
+use crate::kernel::web::{
+    AppState, Form, IdPath, Query, render, see_other, unprocessable, urlencode,
+};
 use crate::orders::order::OrderId;
 use crate::system::settings_list::{self, DELIVERY_METHOD};
 
@@ -185,12 +186,6 @@ pub struct ListRow {
     pub fee: String,
     pub fee_payer: String,
     pub date: String,
-}
-
-fn unprocessable(page: &impl Template) -> Response {
-    let mut res = render(page);
-    *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    res
 }
 
 /// The names of the delivery methods, live or not, by id.

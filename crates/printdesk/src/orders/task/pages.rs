@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 
@@ -21,7 +20,7 @@ use crate::kernel::error::{AppError, AppResult, FieldErrors};
 use crate::kernel::i18n::Locale;
 use crate::kernel::money::Quantity;
 use crate::kernel::shell::{Shell, shell};
-use crate::kernel::web::{AppState, Form, IdPath, Query, render, see_other};
+use crate::kernel::web::{AppState, Form, IdPath, Query, render, see_other, unprocessable};
 use crate::system::settings_list::{self, FEATURE_TAG};
 
 pub(crate) fn router() -> Router<AppState> {
@@ -243,12 +242,6 @@ fn options(choices: &[Choice], selected: Option<i64>) -> Vec<SelectOption> {
             selected: Some(choice.id) == selected,
         })
         .collect()
-}
-
-fn unprocessable(page: &impl Template) -> Response {
-    let mut res = render(page);
-    *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    res
 }
 
 async fn list_my_tasks(

@@ -389,17 +389,6 @@ pub async fn delete_product(db: &Db, user: &CurrentUser, id: ProductId) -> AppRe
     Ok(())
 }
 
-/// What the price calculation needs of a live product: mode, prices, tiers, minimums and its
-/// category with the category's ancestors (nearest first). `NotFound` if it is not live here.
-pub async fn pricing_of(
-    db: &Db,
-    scope: &Scope,
-    product_id: ProductId,
-) -> AppResult<ProductPricing> {
-    let product = store::find_live(db.pool(), scope, product_id).await?;
-    pricing_of_product(db, scope, &product).await
-}
-
 /// The pricing of processes by id, from their 工序 items (unit price and basis). An id that is
 /// not an active process of the account set is a field error on `process_ids`.
 pub async fn process_pricing(

@@ -6,7 +6,6 @@ use crate::kernel::web::Query;
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 
@@ -16,7 +15,7 @@ use crate::kernel::auth::{CurrentUser, Permission, UserId};
 use crate::kernel::error::{AppError, AppResult, FieldErrors};
 use crate::kernel::i18n::Locale;
 use crate::kernel::shell::{Shell, shell};
-use crate::kernel::web::{AppState, Form, IdPath, render, see_other};
+use crate::kernel::web::{AppState, Form, IdPath, render, see_other, unprocessable};
 use crate::system::audit::{self, TrailLine};
 use crate::system::{account_set, department, role};
 
@@ -274,12 +273,6 @@ async fn reset_password(
         }
         Err(err) => Err(err),
     }
-}
-
-fn unprocessable(page: &UserEditPage) -> Response {
-    let mut res = render(page);
-    *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    res
 }
 
 async fn edit_page(
