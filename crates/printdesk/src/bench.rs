@@ -17,7 +17,8 @@
 //! the whole request (read, check every row, save in one transaction).
 //!
 //! `--scenario order-save` lets N clients save 5-line orders through `POST /api/v1/orders`
-//! (orders/s, p50/p99); `--scenario order-list` generates `--years` of history at
+//! (orders/s, p50/p99), each as fast as it is answered (closed loop: the throughput), or with
+//! `--rate R` at R orders per second in all (open loop: the latency at a given load); `--scenario order-list` generates `--years` of history at
 //! `--orders-per-day` and times filtered pages of `GET /api/v1/orders`.
 //!
 //! This is the only module allowed floats: they are ratios and milliseconds, never money.
@@ -84,6 +85,11 @@ pub struct ScenarioArgs {
     /// order-list: orders on an average weekday.
     #[arg(long, default_value_t = 150)]
     pub orders_per_day: u32,
+    /// order-save: offer this many orders per second in all, spread evenly over the clients
+    /// (open loop), instead of each client saving again as soon as it is answered. Latency is
+    /// then counted from when each order was due to be sent, so a stall is not hidden.
+    #[arg(long)]
+    pub rate: Option<u32>,
 }
 
 /// What `printdesk bench` was asked to do.
@@ -604,6 +610,13 @@ async fn order_save(
     let rss_signed_in_kib = rss_kib();
     let deadline = Instant::now() + Duration::from_secs(options.seconds);
     let started = Instant::now();
+    // Open loop: client `idx` sends its n-th order at `started + (n × clients + idx) / rate`.
+    let n_clients = options.clients;
+    let interval = options
+        .scenario
+        .rate
+        .filter(|rate| *rate > 0)
+        .map(|rate| Duration::from_secs(1) / rate);
     let mut saves = tokio::task::JoinSet::new();
     for (idx, (client, token)) in clients.into_iter().enumerate() {
         let base = base.to_owned();
@@ -614,6 +627,13 @@ async fn order_save(
             let mut latencies = Vec::with_capacity(requests);
             let mut errors = 0;
             for n in 0..requests {
+                let due = interval.map(|every| {
+                    let slot = u32::try_from(n * n_clients + idx).unwrap_or(u32::MAX);
+                    started + every * slot
+                });
+                if let Some(due) = due {
+                    tokio::time::sleep_until(due.into()).await;
+                }
                 if Instant::now() >= deadline {
                     break;
                 }
@@ -631,7 +651,7 @@ async fn order_save(
                     "lines": lines,
                     "form_nonce": format!("bench-{idx}-{n}"),
                 });
-                let one = Instant::now();
+                let one = due.unwrap_or_else(Instant::now);
                 let ok = match client
                     .post(format!("{base}/api/v1/orders"))
                     .header("x-csrf-token", &token)
@@ -678,8 +698,12 @@ async fn order_save(
         rss_signed_in_kib,
         rss_after_kib: rss_kib(),
     };
+    let offered = options.scenario.rate.map_or_else(
+        || "as fast as answered".to_owned(),
+        |rate| format!("offered {rate}/s"),
+    );
     println!(
-        "{backend}: {} orders of 5 lines by {} clients in {:.1} s: {:.0} orders/s, p50 {:.1} ms, p99 {:.1} ms, {} errors",
+        "{backend}: {} orders of 5 lines by {} clients ({offered}) in {:.1} s: {:.0} orders/s, p50 {:.1} ms, p99 {:.1} ms, {} errors",
         report.requests,
         report.clients,
         elapsed.as_secs_f64(),

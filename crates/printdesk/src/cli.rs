@@ -272,6 +272,18 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let db = Db::connect(&url, 2).await?;
             backup(&db, &url, &out).await?;
             println!("backup written to {}", out.display());
+            if crate::orders::artwork::storage::S3Settings::from_env().is_some() {
+                println!(
+                    "order files are in the S3 bucket: back it up with the bucket's own tools"
+                );
+            } else {
+                let files = cli.data_dir.join("files");
+                let copy = files_backup_path(&out);
+                let n = backup_files(&files, &copy)?;
+                if n > 0 {
+                    println!("{n} order files copied to {}", copy.display());
+                }
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo {
@@ -364,6 +376,49 @@ async fn shutdown_signal() {
     tracing::info!("shutting down");
 }
 
+/// Where `printdesk backup --out FILE` copies the order files: the folder `FILE.files` beside it.
+pub fn files_backup_path(out: &Path) -> PathBuf {
+    let mut name = out.as_os_str().to_owned();
+    name.push(".files");
+    PathBuf::from(name)
+}
+
+/// Copies the order files under `files` (the data folder's `files/`) to `to`, keeping their
+/// paths, and returns how many were copied. Files are never changed once stored (a new upload
+/// gets a new key), so a copy taken while the app runs holds every file the database backup
+/// names except uploads of the last moments; half-written uploads (`*.partial`) are skipped.
+pub fn backup_files(files: &Path, to: &Path) -> anyhow::Result<u64> {
+    if !files.is_dir() {
+        return Ok(0);
+    }
+    if to.exists() {
+        anyhow::bail!("{} exists already; choose a new file name", to.display());
+    }
+    let mut copied = 0;
+    let mut folders = vec![files.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        let entries =
+            std::fs::read_dir(&folder).with_context(|| format!("reading {}", folder.display()))?;
+        for entry in entries {
+            let path = entry?.path();
+            let relative = path.strip_prefix(files).unwrap_or(&path);
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_none_or(|ext| ext != "partial") {
+                let target = to.join(relative);
+                if let Some(parent) = target.parent() {
+                    std::fs::create_dir_all(parent)
+                        .with_context(|| format!("creating {}", parent.display()))?;
+                }
+                std::fs::copy(&path, &target)
+                    .with_context(|| format!("copying {}", path.display()))?;
+                copied += 1;
+            }
+        }
+    }
+    Ok(copied)
+}
+
 /// Writes a consistent copy of the database to `out`: SQLite's `VACUUM INTO` (a snapshot taken
 /// inside one read transaction, safe while the app writes), or `pg_dump --format=custom`.
 pub async fn backup(db: &Db, url: &str, out: &Path) -> anyhow::Result<()> {
@@ -402,4 +457,43 @@ pub async fn backup(db: &Db, url: &str, out: &Path) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backup_copies_order_files_but_not_half_written_ones() {
+        let root = std::env::temp_dir().join(format!("pd_files_{:016x}", rand::random::<u64>()));
+        let files = root.join("data").join("files");
+        let folder = files.join("order-files").join("7");
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join("a1.pdf"), b"%PDF-1.7 one").unwrap();
+        std::fs::write(folder.join("b2.jpg"), b"jpeg").unwrap();
+        std::fs::write(folder.join("c3.partial"), b"half").unwrap();
+        let out = root.join("backups").join("printdesk-2026-11-25.db");
+        let copy = files_backup_path(&out);
+        assert_eq!(
+            copy,
+            root.join("backups").join("printdesk-2026-11-25.db.files")
+        );
+        assert_eq!(backup_files(&files, &copy).unwrap(), 2);
+        let copied = copy.join("order-files").join("7");
+        assert_eq!(
+            std::fs::read(copied.join("a1.pdf")).unwrap(),
+            b"%PDF-1.7 one"
+        );
+        assert_eq!(std::fs::read(copied.join("b2.jpg")).unwrap(), b"jpeg");
+        assert!(!copied.join("c3.partial").exists());
+        assert!(
+            backup_files(&files, &copy).is_err(),
+            "never overwrites a backup"
+        );
+        assert_eq!(
+            backup_files(&root.join("none"), &root.join("x")).unwrap(),
+            0
+        );
+        std::fs::remove_dir_all(&root).unwrap();
+    }
 }

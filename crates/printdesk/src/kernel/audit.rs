@@ -47,6 +47,40 @@ pub async fn record(
     Ok(())
 }
 
+/// One entry of [`record_many`].
+pub struct NewEntry<'a> {
+    pub scope: &'a Scope,
+    pub user_id: UserId,
+    pub action: &'a str,
+    pub doc_kind: &'a str,
+    pub doc_id: i64,
+    pub summary: String,
+}
+
+/// Records several actions in one statement, inside the caller's transaction (a batch of new
+/// documents, `kernel::batch`).
+pub async fn record_many(tx: &mut Tx, entries: &[NewEntry<'_>]) -> StoreResult<()> {
+    let at = clock::now_text();
+    for chunk in entries.chunks(50) {
+        let sql = format!(
+            "insert into audit_log (at, account_set_id, user_id, action, doc_kind, doc_id, summary) values {}",
+            super::db::value_rows(chunk.len(), 1, 6)
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(&at);
+        for entry in chunk {
+            query = query
+                .bind(entry.scope.id())
+                .bind(entry.user_id.0)
+                .bind(entry.action)
+                .bind(entry.doc_kind)
+                .bind(entry.doc_id)
+                .bind(entry.summary.chars().take(500).collect::<String>());
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
 #[derive(FromRow)]
 struct AuditRow {
     at: String,

@@ -13,7 +13,7 @@ use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use super::db::{StoreResult, Tx, next_in_sequence};
+use super::db::{Db, StoreResult, Tx, next_in_sequence};
 
 /// The period under which change counters live in `doc_sequences`.
 const CHANGES: &str = "changes";
@@ -35,12 +35,8 @@ impl std::fmt::Debug for Cache {
 
 /// Marks `counter` of an account set as changed outside any transaction: for tools and tests
 /// that wrote rows directly.
-pub async fn touch_now(
-    pool: &sqlx::AnyPool,
-    account_set_id: i64,
-    counter: &str,
-) -> StoreResult<()> {
-    let mut tx = pool.begin().await?;
+pub async fn touch_now(db: &Db, account_set_id: i64, counter: &str) -> StoreResult<()> {
+    let mut tx = db.begin_write().await?;
     touch(&mut tx, account_set_id, counter).await?;
     tx.commit().await?;
     Ok(())

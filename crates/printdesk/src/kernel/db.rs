@@ -30,8 +30,16 @@ pub enum Backend {
 #[derive(Clone, Debug)]
 pub struct Db {
     pool: AnyPool,
+    /// Where writes go. On SQLite a pool of one connection: writers queue for it in order
+    /// inside the process instead of meeting on SQLite's file lock, whose busy handler sleeps in
+    /// steps of up to 100 ms and lets late comers overtake (a p99 of ~500 ms at 32 concurrent
+    /// order saves, docs/performance.md). On PostgreSQL the same pool as reads.
+    writer: AnyPool,
     backend: Backend,
     cache: std::sync::Arc<super::cache::Cache>,
+    batchers: std::sync::Arc<super::batch::Batchers>,
+    /// Dropped with the last handle, which stops the SQLite checkpointer.
+    _checkpointer: Option<std::sync::Arc<tokio::sync::oneshot::Sender<()>>>,
 }
 
 /// Errors of the store layer (CONVENTIONS.md §5).
@@ -159,7 +167,34 @@ impl Db {
             .context("parsing the database URL")?
             .log_statements(tracing::log::LevelFilter::Trace)
             .log_slow_statements(tracing::log::LevelFilter::Warn, Duration::from_millis(500));
-        let pool = AnyPoolOptions::new()
+        let pool = Self::pool_options(backend, max_connections)
+            .connect_with(options.clone())
+            .await
+            .context("connecting to the database")?;
+        let (writer, checkpointer) = match backend {
+            Backend::Sqlite => {
+                let writer = Self::pool_options(backend, 1)
+                    .connect_with(options)
+                    .await
+                    .context("connecting to the database")?;
+                let (stop, stopped) = tokio::sync::oneshot::channel();
+                tokio::spawn(checkpoint_wal(pool.clone(), stopped));
+                (writer, Some(std::sync::Arc::new(stop)))
+            }
+            Backend::Postgres => (pool.clone(), None),
+        };
+        Ok(Db {
+            pool,
+            writer,
+            backend,
+            cache: std::sync::Arc::default(),
+            batchers: std::sync::Arc::default(),
+            _checkpointer: checkpointer,
+        })
+    }
+
+    fn pool_options(backend: Backend, max_connections: u32) -> AnyPoolOptions {
+        AnyPoolOptions::new()
             .max_connections(max_connections)
             .min_connections(0)
             .acquire_timeout(Duration::from_secs(10))
@@ -168,23 +203,19 @@ impl Db {
                     if backend == Backend::Sqlite {
                         // WAL lets readers work while one writer commits; NORMAL is durable in
                         // WAL mode except for the last transactions on power loss, never corrupt.
+                        // The busy timeout still matters for a second process (`printdesk
+                        // demo`, a backup) on the same file. No connection checkpoints on
+                        // commit: `checkpoint_wal` does it beside the writer.
                         conn.execute(
                             "pragma journal_mode = wal; pragma synchronous = normal; \
-                             pragma busy_timeout = 10000; pragma foreign_keys = on;",
+                             pragma busy_timeout = 10000; pragma foreign_keys = on; \
+                             pragma wal_autocheckpoint = 0;",
                         )
                         .await?;
                     }
                     Ok(())
                 })
             })
-            .connect_with(options)
-            .await
-            .context("connecting to the database")?;
-        Ok(Db {
-            pool,
-            backend,
-            cache: std::sync::Arc::default(),
-        })
     }
 
     pub fn backend(&self) -> Backend {
@@ -196,9 +227,20 @@ impl Db {
         &self.cache
     }
 
+    /// The writer channels of group commit (`kernel::batch`).
+    pub(crate) fn batchers(&self) -> &super::batch::Batchers {
+        &self.batchers
+    }
+
     /// The pool, for reads outside a transaction.
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// The pool for a single write statement outside a transaction (a session touch, a sign-in
+    /// failure). Every other write goes through [`Db::begin_write`].
+    pub fn write_pool(&self) -> &AnyPool {
+        &self.writer
     }
 
     /// Opens a write transaction. On SQLite this is `BEGIN IMMEDIATE`, which takes the write lock
@@ -207,7 +249,7 @@ impl Db {
     /// callers use atomic updates or `for update` (see [`Db::for_update`]).
     pub async fn begin_write(&self) -> Result<Tx, sqlx::Error> {
         match self.backend {
-            Backend::Sqlite => self.pool.begin_with("begin immediate").await,
+            Backend::Sqlite => self.writer.begin_with("begin immediate").await,
             Backend::Postgres => self.pool.begin().await,
         }
     }
@@ -294,7 +336,75 @@ impl Db {
 
     /// Closes the pool, waiting for connections to finish.
     pub async fn close(&self) {
+        self.writer.close().await;
         self.pool.close().await;
+    }
+}
+
+/// Takes `count` consecutive numbers of a gap-free sequence at once (a batch of orders, see
+/// `kernel::batch`) and returns the first; like [`next_in_sequence`] otherwise.
+pub async fn next_block_in_sequence(
+    tx: &mut Tx,
+    account_set_id: i64,
+    kind: &str,
+    period: &str,
+    count: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        r#"insert into doc_sequences (account_set_id, kind, period, next_value)
+           values ($1, $2, $3, $4 + 1)
+           on conflict (account_set_id, kind, period)
+           do update set next_value = doc_sequences.next_value + $4
+           returning next_value - $4"#,
+    )
+    .bind(account_set_id)
+    .bind(kind)
+    .bind(period)
+    .bind(count)
+    .fetch_one(&mut **tx)
+    .await
+}
+
+/// The `values` list of a multi-row insert: `rows` tuples that each start with the `shared`
+/// placeholders `$1 … $shared` (account set, parent id) and take `per_row` fresh ones, numbered on
+/// from `shared + 1`. One statement instead of one per row: on SQLite every statement is a
+/// hand-off to the connection's thread, which is most of what a save costs.
+pub fn value_rows(rows: usize, shared: usize, per_row: usize) -> String {
+    let shared: Vec<String> = (1..=shared).map(|i| format!("${i}")).collect();
+    let first = shared.len() + 1;
+    (0..rows)
+        .map(|row| {
+            let fresh = (0..per_row).map(|i| format!("${}", first + row * per_row + i));
+            let all: Vec<String> = shared.iter().cloned().chain(fresh).collect();
+            format!("({})", all.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// How often the SQLite checkpointer copies the write-ahead log into the database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(200);
+
+/// Copies committed pages from SQLite's write-ahead log into the database file, on a reader
+/// connection, until the last `Db` handle is dropped or the pool closed. SQLite's own automatic
+/// checkpoint runs inside the commit that crosses 1,000 pages: that save then waits for ~4 MB of
+/// writes and an fsync, which put order saves' p99 at 22 ms instead of 10 (docs/performance.md).
+/// A passive checkpoint never blocks the writer or readers.
+async fn checkpoint_wal(pool: AnyPool, mut stopped: tokio::sync::oneshot::Receiver<()>) {
+    loop {
+        tokio::select! {
+            _ = &mut stopped => return,
+            () = tokio::time::sleep(CHECKPOINT_EVERY) => {}
+        }
+        if pool.is_closed() {
+            return;
+        }
+        if let Err(err) = sqlx::query("pragma wal_checkpoint(passive)")
+            .execute(&pool)
+            .await
+        {
+            tracing::warn!(error = %err, "checkpointing the SQLite write-ahead log failed");
+        }
     }
 }
 
@@ -329,4 +439,16 @@ pub async fn next_in_sequence(
     .bind(period)
     .fetch_one(&mut **tx)
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::value_rows;
+
+    #[test]
+    fn value_rows_repeat_the_shared_placeholders_and_number_the_rest() {
+        assert_eq!(value_rows(2, 1, 2), "($1, $2, $3), ($1, $4, $5)");
+        assert_eq!(value_rows(1, 2, 1), "($1, $2, $3)");
+        assert_eq!(value_rows(2, 0, 1), "($1), ($2)");
+    }
 }

@@ -6,6 +6,8 @@
 //! [`Claim::Seen`] with that id and shows it instead of creating a second document. On PostgreSQL
 //! a concurrent repeat waits on the first one's uncommitted row, then sees it.
 
+use std::collections::HashMap;
+
 use crate::kernel::clock;
 use crate::kernel::db::{StoreResult, Tx};
 
@@ -54,5 +56,56 @@ pub async fn complete(tx: &mut Tx, nonce: &str, doc_id: i64) -> StoreResult<()> 
         .bind(doc_id.to_string())
         .execute(&mut **tx)
         .await?;
+    Ok(())
+}
+
+/// The documents that any of `nonces` already made (a batch of saves, `kernel::batch`), as
+/// nonce → document id. Blank nonces are never looked up.
+pub async fn seen_many(tx: &mut Tx, nonces: &[&str]) -> StoreResult<HashMap<String, i64>> {
+    let nonces: Vec<&str> = nonces
+        .iter()
+        .map(|n| n.trim())
+        .filter(|n| !n.is_empty())
+        .collect();
+    let mut seen = HashMap::new();
+    for chunk in nonces.chunks(100) {
+        let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "select nonce, location from form_submissions where nonce in ({})",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query_as::<_, (String, String)>(sqlx::AssertSqlSafe(sql));
+        for nonce in chunk {
+            query = query.bind(*nonce);
+        }
+        for (nonce, location) in query.fetch_all(&mut **tx).await? {
+            if let Ok(id) = location.parse() {
+                seen.insert(nonce, id);
+            }
+        }
+    }
+    Ok(seen)
+}
+
+/// Records in one statement that each `(nonce, user id, document id)` made its document. Blank
+/// nonces are skipped. A nonce recorded meanwhile by another server fails the statement, and
+/// with it the batch, which is then written job by job and sees it.
+pub async fn record_many(tx: &mut Tx, made: &[(&str, i64, i64)]) -> StoreResult<()> {
+    let made: Vec<&(&str, i64, i64)> = made.iter().filter(|m| !m.0.trim().is_empty()).collect();
+    let now = clock::now_text();
+    for chunk in made.chunks(100) {
+        let sql = format!(
+            "insert into form_submissions (created_at, nonce, user_id, location) values {}",
+            crate::kernel::db::value_rows(chunk.len(), 1, 3)
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(&now);
+        for (nonce, user_id, doc_id) in chunk {
+            query = query
+                .bind(nonce.trim())
+                .bind(*user_id)
+                .bind(doc_id.to_string());
+        }
+        query.execute(&mut **tx).await?;
+    }
     Ok(())
 }

@@ -12,6 +12,7 @@
 pub mod assets;
 pub mod audit;
 pub mod auth;
+pub mod batch;
 pub mod cache;
 pub mod clock;
 pub mod db;

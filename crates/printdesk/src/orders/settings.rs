@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 
+use crate::kernel::cache;
 use crate::kernel::db::{Db, StoreResult, Tx};
 use crate::kernel::error::FieldErrors;
 use crate::kernel::i18n::Message;
@@ -380,8 +381,12 @@ pub async fn load(db: &Db, scope: &Scope) -> StoreResult<OrderSettings> {
     Ok(OrderSettings::from_rows(&rows.into_iter().collect()))
 }
 
+/// The change counter of these settings (`kernel::cache`), moved by [`save`].
+pub const COUNTER: &str = "order_settings";
+
 /// Stores every setting inside the caller's transaction.
 pub async fn save(tx: &mut Tx, scope: &Scope, settings: &OrderSettings) -> StoreResult<()> {
+    cache::touch(tx, scope.id(), COUNTER).await?;
     for (key, value) in settings.to_rows() {
         sqlx::query(
             r#"insert into settings (account_set_id, key, value) values ($1, $2, $3)

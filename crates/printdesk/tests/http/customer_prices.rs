@@ -100,7 +100,7 @@ async fn list_item(app: &TestApp, account_set: i64, kind: &str, name: &str) -> i
     .await
     .unwrap();
     // Written past the services: tell the cached lists, as every writer does.
-    printdesk::kernel::cache::touch_now(app.db.pool(), account_set, "list_items")
+    printdesk::kernel::cache::touch_now(&app.db, account_set, "list_items")
         .await
         .unwrap();
     id

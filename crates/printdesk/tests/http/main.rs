@@ -10,6 +10,7 @@ mod harness;
 
 mod artwork;
 mod auth;
+mod batch;
 mod customer_prices;
 mod customers;
 mod demo;

@@ -781,6 +781,106 @@ async fn concurrent_saves_get_gap_free_unique_numbers(backend: Backend) {
     );
 }
 
+/// Orders saved at the same moment are written in one batch (`kernel::batch`): each keeps its
+/// own lines, processes and tags, every one is audited, and a form pressed many times at once
+/// still makes one order.
+async fn orders_saved_together_keep_their_own_lines(backend: Backend) {
+    let app = TestApp::with_setup(backend).await;
+    let api = app.api_admin().await;
+    photo(&api).await;
+    let stand = stand(&api).await;
+    let urgent = item(&api, "feature_tag", "加急").await;
+    let mut saves = tokio::task::JoinSet::new();
+    let post = |request: Value| {
+        let (http, base, token) = (api.http.clone(), api.base.clone(), api.token.clone());
+        async move {
+            let res = http
+                .post(format!("{base}/api/v1/orders"))
+                .bearer_auth(&token)
+                .json(&request)
+                .send()
+                .await
+                .unwrap();
+            let status = res.status();
+            let body: Value = res.json().await.unwrap();
+            assert_eq!(status, StatusCode::CREATED, "{body}");
+            body
+        }
+    };
+    for n in 0..12_i64 {
+        // Order n: n+1 photo lines (each laminated) of n+1 pieces, then one stand; tagged when odd.
+        let mut lines: Vec<Value> = (0..=n)
+            .map(|k| {
+                json!({ "product_code": "XZ-01", "width": "100", "height": "100",
+                        "dimension_unit": "cm", "quantity": (n + 1).to_string(),
+                        "specification": format!("order {n} line {k}") })
+            })
+            .collect();
+        lines.push(json!({ "product_id": stand, "quantity": "1" }));
+        let mut request = walk_in(Value::Array(lines));
+        request["walk_in_name"] = json!(format!("客户{n}"));
+        request["form_nonce"] = json!(format!("together-{n}"));
+        if n % 2 == 1 {
+            request["tag_ids"] = json!([urgent]);
+        }
+        let save = post(request);
+        saves.spawn(async move { (n, save.await) });
+    }
+    // One form pressed eight times at once.
+    let mut repeat = walk_in(json!([{ "product_id": stand, "quantity": "3" }]));
+    repeat["form_nonce"] = json!("together-repeated");
+    for _ in 0..8 {
+        let save = post(repeat.clone());
+        saves.spawn(async move { (-1, save.await) });
+    }
+    let mut repeated_ids = Vec::new();
+    while let Some(joined) = saves.join_next().await {
+        let (n, saved) = joined.unwrap();
+        let (_, order) = api.get(&format!("/api/v1/orders/{}", saved["id"])).await;
+        if n < 0 {
+            repeated_ids.push(saved["id"].as_i64().unwrap());
+            assert_eq!(order["totals"]["total"], "135.00", "{order}");
+            continue;
+        }
+        assert_eq!(order["walk_in_name"], format!("客户{n}"), "{order}");
+        let lines = order["lines"].as_array().unwrap();
+        assert_eq!(lines.len(), usize::try_from(n).unwrap() + 2, "{order}");
+        for (k, line) in lines.iter().take(lines.len() - 1).enumerate() {
+            assert_eq!(line["line_no"], k + 1);
+            assert_eq!(line["specification"], format!("order {n} line {k}"));
+            assert_eq!(line["quantity"], (n + 1).to_string());
+            // One laminated square metre a piece: 8.00 × (n+1).
+            assert_eq!(line["processes"].as_array().unwrap().len(), 1, "{line}");
+            assert_eq!(line["processes"][0]["name"], "覆膜(亮膜)");
+            assert_eq!(
+                line["processes"][0]["amount"],
+                format!("{}.00", 8 * (n + 1))
+            );
+        }
+        assert_eq!(lines.last().unwrap()["product_name"], "展架");
+        assert_eq!(lines.last().unwrap()["processes"], json!([]));
+        let tags = if n % 2 == 1 {
+            json!([urgent])
+        } else {
+            json!([])
+        };
+        assert_eq!(order["tag_ids"], tags, "{order}");
+    }
+    repeated_ids.dedup();
+    assert_eq!(repeated_ids.len(), 1, "one order for the repeated form");
+    assert_eq!(count_orders(&app).await, 13);
+    assert_eq!(
+        app.count("select count(*) from audit_log where doc_kind = 'order' and action = 'create'")
+            .await,
+        13
+    );
+    // 1 + 2 + … + 12 photo lines, one process each.
+    assert_eq!(
+        app.count("select count(*) from order_line_processes").await,
+        78
+    );
+}
+
 async fn the_list_filters_sums_and_exports(backend: Backend) {
     let app = TestApp::with_setup(backend).await;
     let api = app.api_admin().await;
@@ -1137,6 +1237,7 @@ backend_tests!(
     approval_releases_tasks_and_locks_the_order,
     a_blocking_credit_limit_refuses_approval,
     concurrent_saves_get_gap_free_unique_numbers,
+    orders_saved_together_keep_their_own_lines,
     the_list_filters_sums_and_exports,
     a_deleted_order_goes_to_the_bin_and_keeps_its_products,
     account_set_b_orders_are_not_found_from_account_set_a,

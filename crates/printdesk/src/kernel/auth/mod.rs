@@ -148,7 +148,7 @@ async fn authenticate(parts: &Parts, db: &Db) -> AppResult<Option<CurrentUser>> 
             .is_none_or(|seen| (now - seen).num_seconds() >= TOUCH_EVERY_SECS);
         let token_id: i64 = first.credential_id.parse().unwrap_or_default();
         if stale {
-            store::touch_api_token(db.pool(), token_id, &clock::to_text(now)).await?;
+            store::touch_api_token(db.write_pool(), token_id, &clock::to_text(now)).await?;
         }
         return Ok(Some(current_user(rows, |_| Credential::ApiToken {
             id: token_id,
@@ -168,7 +168,7 @@ async fn authenticate(parts: &Parts, db: &Db) -> AppResult<Option<CurrentUser>> 
         .is_none_or(|seen| (now - seen).num_seconds() >= TOUCH_EVERY_SECS);
     if stale {
         let expires = clock::to_text(now + Duration::days(SESSION_IDLE_DAYS));
-        store::touch_session(db.pool(), &id_hash, &now_text, &expires).await?;
+        store::touch_session(db.write_pool(), &id_hash, &now_text, &expires).await?;
     }
     Ok(Some(current_user(rows, |first| Credential::Session {
         id_hash: first.credential_id.clone(),
@@ -404,7 +404,7 @@ async fn check_credentials(
     let ok = verify_password(hash, password.to_owned()).await?;
     match user_id {
         Some(id) if ok => {
-            store::clear_failures(db.pool(), &login_key).await?;
+            store::clear_failures(db.write_pool(), &login_key).await?;
             Ok(UserId(id))
         }
         _ => {
@@ -413,12 +413,12 @@ async fn check_credentials(
                 (&login_key, THROTTLE.free_per_login),
                 (&address_key, THROTTLE.free_per_address),
             ] {
-                let failures = store::record_failure(db.pool(), key, &now_text).await?;
+                let failures = store::record_failure(db.write_pool(), key, &now_text).await?;
                 if failures >= free {
                     let doublings = u32::try_from((failures - free).min(10)).unwrap_or(10);
                     let wait = (THROTTLE.base_secs << doublings).min(THROTTLE.max_secs);
                     store::lock_until(
-                        db.pool(),
+                        db.write_pool(),
                         key,
                         &clock::to_text(now + Duration::seconds(wait)),
                     )
@@ -525,7 +525,7 @@ pub fn check_new_password(password: &str) -> Result<(), Message> {
 
 /// Saves the user's language.
 pub async fn set_locale(db: &Db, user: &CurrentUser, locale: Locale) -> AppResult<()> {
-    store::set_locale(db.pool(), user.user_id.0, locale.code()).await?;
+    store::set_locale(db.write_pool(), user.user_id.0, locale.code()).await?;
     Ok(())
 }
 

@@ -1,5 +1,7 @@
 //! Use cases of orders, called by the pages and the API alike.
 
+use std::collections::{BTreeMap, HashMap, HashSet};
+
 use chrono::{Duration, NaiveDate, Utc};
 use tracing::instrument;
 
@@ -9,12 +11,13 @@ use super::rules::{
 use super::store::{self, HeaderRow, ListFilter};
 use super::{LineProcess, Order, OrderId, OrderLine, OrderListLine, RECYCLE_KIND};
 use crate::kernel::audit;
-use crate::kernel::auth::{CurrentUser, Permission};
+use crate::kernel::auth::{CurrentUser, Permission, UserId};
+use crate::kernel::batch::{self, BatchFuture, BatchJob};
 use crate::kernel::clock;
-use crate::kernel::db::{Db, StoreError, next_in_sequence};
+use crate::kernel::db::{Db, StoreError, Tx, next_block_in_sequence};
 use crate::kernel::error::{AppError, AppResult, FieldErrors};
 use crate::kernel::i18n::{Locale, Message};
-use crate::kernel::idempotency::{self, Claim};
+use crate::kernel::idempotency;
 use crate::kernel::money::{DecimalPlaces, Money, Quantity};
 use crate::kernel::recycle_bin;
 use crate::kernel::tenancy::Scope;
@@ -62,7 +65,41 @@ pub fn default_due_at(settings: &OrderSettings) -> String {
 
 /// The front-desk settings of the account set.
 pub async fn order_settings(db: &Db, scope: &Scope) -> AppResult<OrderSettings> {
-    Ok(settings::load(db, scope).await?)
+    Ok(order_context(db, scope).await?.settings.clone())
+}
+
+/// Everything a quote or a save reads besides its input and the customer: the front-desk
+/// settings, the pricing data and the ids of the header's live list items. Held in
+/// `kernel::cache`, so pricing an order costs one read of the change counters when nothing
+/// changed (docs/performance.md, order save).
+struct OrderContext {
+    settings: OrderSettings,
+    pricing: std::sync::Arc<products::OrderPricing>,
+    categories: HashSet<i64>,
+    delivery_methods: HashSet<i64>,
+    tags: HashSet<i64>,
+}
+
+async fn order_context(db: &Db, scope: &Scope) -> AppResult<std::sync::Arc<OrderContext>> {
+    let counters = [
+        products::PRICING_COUNTERS[0],
+        products::PRICING_COUNTERS[1],
+        settings::COUNTER,
+    ];
+    db.cache()
+        .get_or_load_many(db.pool(), scope.id(), &counters, || async {
+            let ids = |options: Vec<settings_list::ListOption>| {
+                options.into_iter().map(|o| o.id).collect::<HashSet<i64>>()
+            };
+            Ok::<_, AppError>(OrderContext {
+                settings: settings::load(db, scope).await?,
+                pricing: products::order_pricing(db, scope).await?,
+                categories: ids(settings_list::options(db, scope, &ORDER_CATEGORY).await?),
+                delivery_methods: ids(settings_list::options(db, scope, &DELIVERY_METHOD).await?),
+                tags: ids(settings_list::options(db, scope, &FEATURE_TAG).await?),
+            })
+        })
+        .await
 }
 
 /// Moves every error of one line under `lines[i].`.
@@ -295,11 +332,11 @@ async fn prepare(
     locale: Locale,
 ) -> AppResult<(Header, Vec<OrderLine>, Totals, OrderSettings, DecimalPlaces)> {
     let scope = user.scope();
-    let settings = settings::load(db, scope).await?;
+    let context = order_context(db, scope).await?;
+    let settings = context.settings.clone();
     let date = today()?;
     let header_result = parse_header(input, &settings, date);
-    let pricing = products::order_pricing(db, scope).await?;
-    let places = pricing.places;
+    let places = context.pricing.places;
     // Price the lines even when the header is bad, so the clerk sees every problem at once.
     let header_for_pricing = header_result.clone().unwrap_or_else(|_| Header {
         customer_id: None,
@@ -325,7 +362,7 @@ async fn prepare(
         db,
         user,
         settings: &settings,
-        pricing: pricing.as_ref(),
+        pricing: context.pricing.as_ref(),
         date,
         locale,
     };
@@ -339,7 +376,7 @@ async fn prepare(
         }
         Err(other) => return Err(other),
     };
-    check_items(db, scope, &header_for_pricing, &mut errors).await?;
+    check_items(db, scope, &context, &header_for_pricing, &mut errors).await?;
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
@@ -354,27 +391,24 @@ async fn prepare(
 async fn check_items(
     db: &Db,
     scope: &Scope,
+    context: &OrderContext,
     header: &Header,
     errors: &mut FieldErrors,
 ) -> AppResult<()> {
-    let live = |options: &[settings_list::ListOption], id: i64| options.iter().any(|o| o.id == id);
-    if let Some(id) = header.category_id {
-        let options = settings_list::options(db, scope, &ORDER_CATEGORY).await?;
-        if !live(&options, id) {
-            errors.add("category_id", Message::new("order.choice_unknown"));
-        }
+    if header
+        .category_id
+        .is_some_and(|id| !context.categories.contains(&id))
+    {
+        errors.add("category_id", Message::new("order.choice_unknown"));
     }
-    if let Some(id) = header.delivery_method_id {
-        let options = settings_list::options(db, scope, &DELIVERY_METHOD).await?;
-        if !live(&options, id) {
-            errors.add("delivery_method_id", Message::new("order.choice_unknown"));
-        }
+    if header
+        .delivery_method_id
+        .is_some_and(|id| !context.delivery_methods.contains(&id))
+    {
+        errors.add("delivery_method_id", Message::new("order.choice_unknown"));
     }
-    if !header.tag_ids.is_empty() {
-        let options = settings_list::options(db, scope, &FEATURE_TAG).await?;
-        if header.tag_ids.iter().any(|id| !live(&options, *id)) {
-            errors.add("tag_ids", Message::new("order.choice_unknown"));
-        }
+    if header.tag_ids.iter().any(|id| !context.tags.contains(id)) {
+        errors.add("tag_ids", Message::new("order.choice_unknown"));
     }
     if let Some(id) = header.sales_person_id {
         let n: i64 = sqlx::query_scalar(
@@ -410,9 +444,9 @@ pub async fn quote(
     })
 }
 
-/// Saves a new order as a draft (or released straight to production when 任务设置 says so is
-/// not the case: release happens on approval). A repeated `form_nonce` returns the order made
-/// the first time, so a double-clicked save creates one order.
+/// Saves a new order as a draft (its tasks are released on save or on approval, per 任务设置).
+/// A repeated `form_nonce` returns the order made the first time, so a double-clicked save
+/// creates one order. Orders saved at the same moment are written together (`kernel::batch`).
 #[instrument(skip_all)]
 pub async fn create_order(
     db: &Db,
@@ -421,51 +455,203 @@ pub async fn create_order(
     locale: Locale,
 ) -> AppResult<OrderId> {
     let (header, lines, totals, settings, _) = prepare(db, user, input, locale).await?;
-    let scope = user.scope();
-    let date = today()?;
-    let mut tx = db.begin_write().await?;
-    if let Claim::Seen(id) = idempotency::claim(&mut tx, &input.form_nonce, user.user_id.0).await? {
-        return Ok(OrderId(id));
-    }
-    check_customer(&mut tx, scope, header.customer_id).await?;
-    let day = date.format("%Y%m%d").to_string();
-    let seq = next_in_sequence(&mut tx, scope.id(), "order", &day).await?;
-    let number = format!("{}{day}{seq:04}", settings.number_prefix);
-    let now = clock::now_text();
-    let row = HeaderRow {
-        header: &header,
-        totals: &totals,
+    let job = NewOrderJob {
+        scope: *user.scope(),
+        user_id: user.user_id,
+        header,
+        lines,
+        totals,
+        number_prefix: settings.number_prefix,
         tax_inclusive: settings.tax_inclusive,
-        now: &now,
+        release_on_save: settings.task_release == TaskRelease::OnSave,
+        nonce: input.form_nonce.trim().to_owned(),
     };
-    let id = store::insert(
-        &mut tx,
-        scope,
-        &number,
-        &date.format("%Y-%m-%d").to_string(),
-        OrderStatus::Draft,
-        &row,
-        user.user_id.0,
-    )
-    .await?;
-    store::insert_children(&mut tx, scope, id, &lines, &header.tag_ids).await?;
-    if settings.task_release == TaskRelease::OnSave {
-        task::release(&mut tx, scope, id, header.due_at.as_deref(), &now).await?;
+    batch::write(db, job).await
+}
+
+/// A priced, checked new order waiting for the batch writer.
+struct NewOrderJob {
+    scope: Scope,
+    user_id: UserId,
+    header: Header,
+    lines: Vec<OrderLine>,
+    totals: Totals,
+    number_prefix: String,
+    tax_inclusive: bool,
+    release_on_save: bool,
+    nonce: String,
+}
+
+impl BatchJob for NewOrderJob {
+    type Output = OrderId;
+
+    fn write<'a>(_db: &'a Db, tx: &'a mut Tx, jobs: &'a [Self]) -> BatchFuture<'a, OrderId> {
+        Box::pin(write_new_orders(tx, jobs))
     }
-    audit::record(
-        &mut tx,
-        Some(scope),
-        Some(user.user_id),
-        "create",
-        RECYCLE_KIND.key,
-        Some(id.0),
-        &format!("{number} {}", totals.total),
-    )
-    .await?;
-    idempotency::complete(&mut tx, &input.form_nonce, id.0).await?;
-    tx.commit().await?;
-    tracing::info!(order.id = id.0, order.number = %number, "order created");
-    Ok(id)
+}
+
+/// Why a job of a batch was not written.
+#[derive(Clone, Copy)]
+enum Refusal {
+    /// The customer was deleted (or never was in this account set) after the order was priced.
+    CustomerGone,
+}
+
+impl Refusal {
+    fn error(self) -> AppError {
+        match self {
+            Refusal::CustomerGone => {
+                AppError::field("customer_id", Message::new("product.customer_unknown"))
+            }
+        }
+    }
+}
+
+/// What became of one job of a batch.
+#[derive(Clone, Copy)]
+enum Outcome {
+    Saved(OrderId),
+    Refused(Refusal),
+    /// The same form twice in one batch (a double click): the answer of the first.
+    SameAs(usize),
+}
+
+/// Writes a batch of new orders: numbers taken as one block per account set, then one insert
+/// per table for all of them, one audit insert and one record of the form nonces.
+async fn write_new_orders(tx: &mut Tx, jobs: &[NewOrderJob]) -> AppResult<Vec<AppResult<OrderId>>> {
+    let date = today()?;
+    let day = date.format("%Y%m%d").to_string();
+    let order_date = date.format("%Y-%m-%d").to_string();
+    let now = clock::now_text();
+    let mut outcomes: Vec<Option<Outcome>> = vec![None; jobs.len()];
+
+    // Repeats: a form saved before, or twice in this batch.
+    let nonces: Vec<&str> = jobs.iter().map(|job| job.nonce.as_str()).collect();
+    let seen = idempotency::seen_many(tx, &nonces).await?;
+    let mut first_of: HashMap<&str, usize> = HashMap::new();
+    for (i, job) in jobs.iter().enumerate() {
+        if job.nonce.is_empty() {
+            continue;
+        }
+        if let Some(id) = seen.get(&job.nonce) {
+            outcomes[i] = Some(Outcome::Saved(OrderId(*id)));
+        } else if let Some(first) = first_of.get(job.nonce.as_str()) {
+            outcomes[i] = Some(Outcome::SameAs(*first));
+        } else {
+            first_of.insert(&job.nonce, i);
+        }
+    }
+
+    // Each account set's orders: customers still there, a block of numbers, the rows.
+    let mut by_set: BTreeMap<i64, Vec<usize>> = BTreeMap::new();
+    for (i, job) in jobs.iter().enumerate() {
+        if outcomes[i].is_none() {
+            by_set.entry(job.scope.id()).or_default().push(i);
+        }
+    }
+    let mut audit_entries = Vec::new();
+    let mut made = Vec::new();
+    for indexes in by_set.values() {
+        let scope = &jobs[indexes[0]].scope;
+        let wanted: Vec<i64> = indexes
+            .iter()
+            .filter_map(|&i| jobs[i].header.customer_id)
+            .collect();
+        let live = live_customers(tx, scope, &wanted).await?;
+        let mut to_write = Vec::with_capacity(indexes.len());
+        for &i in indexes {
+            match jobs[i].header.customer_id {
+                Some(id) if !live.contains(&id) => {
+                    outcomes[i] = Some(Outcome::Refused(Refusal::CustomerGone));
+                }
+                _ => to_write.push(i),
+            }
+        }
+        if to_write.is_empty() {
+            continue;
+        }
+        let count = i64::try_from(to_write.len()).unwrap_or(i64::MAX);
+        let first = next_block_in_sequence(tx, scope.id(), "order", &day, count).await?;
+        let rows: Vec<store::NewOrder<'_>> = to_write
+            .iter()
+            .zip(first..)
+            .map(|(&i, seq)| store::NewOrder {
+                number: format!("{}{day}{seq:04}", jobs[i].number_prefix),
+                order_date: &order_date,
+                status: OrderStatus::Draft,
+                row: HeaderRow {
+                    header: &jobs[i].header,
+                    totals: &jobs[i].totals,
+                    tax_inclusive: jobs[i].tax_inclusive,
+                    now: &now,
+                },
+                created_by: jobs[i].user_id.0,
+            })
+            .collect();
+        let ids = store::insert_many(tx, scope, &rows).await?;
+        let children: Vec<store::Children<'_>> = to_write
+            .iter()
+            .zip(&ids)
+            .map(|(&i, id)| store::Children {
+                order_id: *id,
+                lines: &jobs[i].lines,
+                tag_ids: &jobs[i].header.tag_ids,
+            })
+            .collect();
+        store::insert_children(tx, scope, &children).await?;
+        for ((&i, id), row) in to_write.iter().zip(&ids).zip(&rows) {
+            let job = &jobs[i];
+            if job.release_on_save {
+                task::release(tx, scope, *id, job.header.due_at.as_deref(), &now).await?;
+            }
+            audit_entries.push(audit::NewEntry {
+                scope,
+                user_id: job.user_id,
+                action: "create",
+                doc_kind: RECYCLE_KIND.key,
+                doc_id: id.0,
+                summary: format!("{} {}", row.number, job.totals.total),
+            });
+            made.push((job.nonce.as_str(), job.user_id.0, id.0));
+            outcomes[i] = Some(Outcome::Saved(*id));
+            tracing::info!(order.id = id.0, order.number = %row.number, "order created");
+        }
+    }
+    audit::record_many(tx, &audit_entries).await?;
+    idempotency::record_many(tx, &made).await?;
+
+    let answer = |outcome: Option<Outcome>| match outcome {
+        Some(Outcome::Saved(id)) => Ok(id),
+        Some(Outcome::Refused(refusal)) => Err(refusal.error()),
+        Some(Outcome::SameAs(_)) | None => Err(AppError::Internal(anyhow::anyhow!(
+            "an order of the batch was left unwritten"
+        ))),
+    };
+    Ok(outcomes
+        .iter()
+        .map(|outcome| match outcome {
+            Some(Outcome::SameAs(first)) => answer(outcomes[*first]),
+            other => answer(*other),
+        })
+        .collect())
+}
+
+/// Which of `ids` are live customers of the account set.
+async fn live_customers(tx: &mut Tx, scope: &Scope, ids: &[i64]) -> AppResult<HashSet<i64>> {
+    let mut live = HashSet::new();
+    for chunk in ids.chunks(100) {
+        let placeholders: Vec<String> = (2..chunk.len() + 2).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "select id from customers where account_set_id = $1 and deleted_at is null and id in ({})",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)).bind(scope.id());
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        live.extend(query.fetch_all(&mut **tx).await?);
+    }
+    Ok(live)
 }
 
 /// 快速开单: one walk-in line (an ID copy, a few prints), saved and approved at once.
@@ -489,31 +675,6 @@ pub async fn quick_sale(
     Ok(id)
 }
 
-/// A customer on an order must be live in this account set.
-async fn check_customer(
-    tx: &mut crate::kernel::db::Tx,
-    scope: &Scope,
-    customer_id: Option<i64>,
-) -> AppResult<()> {
-    let Some(id) = customer_id else {
-        return Ok(());
-    };
-    let n: i64 = sqlx::query_scalar(
-        "select cast(count(*) as bigint) from customers where account_set_id = $1 and id = $2 and deleted_at is null",
-    )
-    .bind(scope.id())
-    .bind(id)
-    .fetch_one(&mut **tx)
-    .await?;
-    if n == 0 {
-        return Err(AppError::field(
-            "customer_id",
-            Message::new("product.customer_unknown"),
-        ));
-    }
-    Ok(())
-}
-
 /// Changes a draft. Refused when someone saved since `input.version`, or when the order is no
 /// longer a draft (反审核 first).
 #[instrument(skip_all, fields(order.id = id.0))]
@@ -535,7 +696,13 @@ pub async fn update_order(
     if expected != version {
         return Err(AppError::Conflict(Message::new("order.stale")));
     }
-    check_customer(&mut tx, scope, header.customer_id).await?;
+    if let Some(customer_id) = header.customer_id
+        && live_customers(&mut tx, scope, &[customer_id])
+            .await?
+            .is_empty()
+    {
+        return Err(Refusal::CustomerGone.error());
+    }
     let now = clock::now_text();
     let row = HeaderRow {
         header: &header,
@@ -550,7 +717,12 @@ pub async fn update_order(
         other => other?,
     }
     task::withdraw(&mut tx, scope, id).await?;
-    store::insert_children(&mut tx, scope, id, &lines, &header.tag_ids).await?;
+    let children = store::Children {
+        order_id: id,
+        lines: &lines,
+        tag_ids: &header.tag_ids,
+    };
+    store::insert_children(&mut tx, scope, &[children]).await?;
     if settings.task_release == TaskRelease::OnSave {
         task::release(&mut tx, scope, id, header.due_at.as_deref(), &now).await?;
     }

@@ -1,11 +1,13 @@
 //! SQL of orders, their lines, line processes and tags. Every statement names the account set
 //! first; deleted orders are left out except by the recycle bin (through `kernel::recycle_bin`).
 
+use std::collections::HashMap;
+
 use sqlx::{AnyPool, FromRow};
 
 use super::rules::{Header, OrderFacts, OrderStatus, Totals};
 use super::{LineProcess, Order, OrderId, OrderLine, OrderListLine};
-use crate::kernel::db::{StoreError, StoreResult, Tx, flag, to_flag};
+use crate::kernel::db::{self, StoreError, StoreResult, Tx, flag, to_flag};
 use crate::kernel::money::{Money, Quantity};
 use crate::kernel::tenancy::Scope;
 
@@ -72,56 +74,86 @@ pub(super) struct HeaderRow<'a> {
     pub now: &'a str,
 }
 
-pub(super) async fn insert(
+/// Orders per header insert statement (see [`LINES_PER_INSERT`]).
+const ORDERS_PER_INSERT: usize = 10;
+
+/// One new order of a batch (`kernel::batch`).
+pub(super) struct NewOrder<'a> {
+    pub number: String,
+    pub order_date: &'a str,
+    pub status: OrderStatus,
+    pub row: HeaderRow<'a>,
+    pub created_by: i64,
+}
+
+/// Inserts the headers of new orders of one account set and returns their ids, in order.
+pub(super) async fn insert_many(
     tx: &mut Tx,
     scope: &Scope,
-    number: &str,
-    order_date: &str,
-    status: OrderStatus,
-    row: &HeaderRow<'_>,
-    created_by: i64,
-) -> StoreResult<OrderId> {
-    let h = row.header;
-    let t = row.totals;
-    let id: i64 = sqlx::query_scalar(
-        r#"insert into orders (account_set_id, number, order_date, status, customer_id,
-               walk_in_name, walk_in_mobile, contact_person, contact_phone, category_id,
-               delivery_method_id, delivery_address, due_at, sales_person_id, remarks,
-               goods_amount, process_amount, management_fee, tax_rate, tax_inclusive, tax_amount,
-               discount, round_off, total, created_at, created_by, updated_at, version)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-                   $18, $19, $20, $21, $22, $23, $24, $25, $26, $25, 1)
-           returning id"#,
-    )
-    .bind(scope.id())
-    .bind(number)
-    .bind(order_date)
-    .bind(status.code())
-    .bind(h.customer_id)
-    .bind(&h.walk_in_name)
-    .bind(&h.walk_in_mobile)
-    .bind(&h.contact_person)
-    .bind(&h.contact_phone)
-    .bind(h.category_id)
-    .bind(h.delivery_method_id)
-    .bind(&h.delivery_address)
-    .bind(h.due_at.as_deref())
-    .bind(h.sales_person_id)
-    .bind(&h.remarks)
-    .bind(t.goods.scaled())
-    .bind(t.processes.scaled())
-    .bind(t.management_fee.scaled())
-    .bind(rate_scaled(h))
-    .bind(to_flag(row.tax_inclusive))
-    .bind(t.tax.scaled())
-    .bind(t.discount.scaled())
-    .bind(t.round_off.scaled())
-    .bind(t.total.scaled())
-    .bind(row.now)
-    .bind(created_by)
-    .fetch_one(&mut **tx)
-    .await?;
-    Ok(OrderId(id))
+    orders: &[NewOrder<'_>],
+) -> StoreResult<Vec<OrderId>> {
+    let mut ids: HashMap<String, i64> = HashMap::with_capacity(orders.len());
+    for chunk in orders.chunks(ORDERS_PER_INSERT) {
+        let sql = format!(
+            r#"insert into orders (account_set_id, number, order_date, status, customer_id,
+                   walk_in_name, walk_in_mobile, contact_person, contact_phone, category_id,
+                   delivery_method_id, delivery_address, due_at, sales_person_id, remarks,
+                   goods_amount, process_amount, management_fee, tax_rate, tax_inclusive,
+                   tax_amount, discount, round_off, total, created_at, created_by, updated_at,
+                   version)
+               values {}
+               returning number, id"#,
+            db::value_rows(chunk.len(), 1, 27)
+        );
+        let mut query =
+            sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(sql)).bind(scope.id());
+        for order in chunk {
+            let h = order.row.header;
+            let t = order.row.totals;
+            query = query
+                .bind(&order.number)
+                .bind(order.order_date)
+                .bind(order.status.code())
+                .bind(h.customer_id)
+                .bind(&h.walk_in_name)
+                .bind(&h.walk_in_mobile)
+                .bind(&h.contact_person)
+                .bind(&h.contact_phone)
+                .bind(h.category_id)
+                .bind(h.delivery_method_id)
+                .bind(&h.delivery_address)
+                .bind(h.due_at.as_deref())
+                .bind(h.sales_person_id)
+                .bind(&h.remarks)
+                .bind(t.goods.scaled())
+                .bind(t.processes.scaled())
+                .bind(t.management_fee.scaled())
+                .bind(rate_scaled(h))
+                .bind(to_flag(order.row.tax_inclusive))
+                .bind(t.tax.scaled())
+                .bind(t.discount.scaled())
+                .bind(t.round_off.scaled())
+                .bind(t.total.scaled())
+                .bind(order.row.now)
+                .bind(order.created_by)
+                .bind(order.row.now)
+                .bind(1_i64);
+        }
+        // Rows come back keyed by number (unique per account set): neither backend promises
+        // their order.
+        ids.extend(query.fetch_all(&mut **tx).await?);
+    }
+    orders
+        .iter()
+        .map(|order| {
+            ids.get(&order.number).copied().map(OrderId).ok_or_else(|| {
+                StoreError::Db(sqlx::Error::Protocol(format!(
+                    "order {} was inserted without an id",
+                    order.number
+                )))
+            })
+        })
+        .collect()
 }
 
 fn rate_scaled(h: &Header) -> i64 {
@@ -190,81 +222,122 @@ pub(super) async fn update(
     Ok(())
 }
 
-/// The lines (with their processes) and tags of an order just inserted or cleared by `update`.
+/// Lines per insert statement: few enough that SQLite's binding by name (quadratic in the
+/// placeholders of a statement) stays cheap, enough that a counter order is one statement.
+const LINES_PER_INSERT: usize = 10;
+
+/// The lines and tags of one order, for [`insert_children`].
+pub(super) struct Children<'a> {
+    pub order_id: OrderId,
+    pub lines: &'a [OrderLine],
+    pub tag_ids: &'a [i64],
+}
+
+/// The lines (with their processes) and tags of orders just inserted or cleared by `update`:
+/// one insert each for tags, lines and processes, however many orders and lines there are.
 pub(super) async fn insert_children(
     tx: &mut Tx,
     scope: &Scope,
-    id: OrderId,
-    lines: &[OrderLine],
-    tag_ids: &[i64],
+    orders: &[Children<'_>],
 ) -> StoreResult<()> {
-    for tag_id in tag_ids {
-        sqlx::query(
-            "insert into order_tags (account_set_id, order_id, tag_id) values ($1, $2, $3)",
-        )
-        .bind(scope.id())
-        .bind(id.0)
-        .bind(tag_id)
-        .execute(&mut **tx)
-        .await?;
+    let tags: Vec<(i64, i64)> = orders
+        .iter()
+        .flat_map(|o| o.tag_ids.iter().map(|tag| (o.order_id.0, *tag)))
+        .collect();
+    for chunk in tags.chunks(100) {
+        let sql = format!(
+            "insert into order_tags (account_set_id, order_id, tag_id) values {}",
+            db::value_rows(chunk.len(), 1, 2)
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(scope.id());
+        for (order_id, tag_id) in chunk {
+            query = query.bind(*order_id).bind(*tag_id);
+        }
+        query.execute(&mut **tx).await?;
     }
-    for line in lines {
-        let line_id: i64 = sqlx::query_scalar(
+    let lines: Vec<(i64, &OrderLine)> = orders
+        .iter()
+        .flat_map(|o| o.lines.iter().map(|line| (o.order_id.0, line)))
+        .collect();
+    let mut line_ids: HashMap<(i64, i64), i64> = HashMap::with_capacity(lines.len());
+    for chunk in lines.chunks(LINES_PER_INSERT) {
+        let sql = format!(
             r#"insert into order_lines (account_set_id, order_id, line_no, product_id,
                    product_code, product_name, unit_name, specification, pricing_mode,
                    dimension_unit, width, height, quantity, pages, sides, colour,
                    billable_quantity, unit_price, amount, process_amount, line_total,
                    price_source, explanation, priced_amount, override_reason, override_by, remarks)
-               values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-                       $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)
-               returning id"#,
-        )
-        .bind(scope.id())
-        .bind(id.0)
-        .bind(line.line_no)
-        .bind(line.product_id)
-        .bind(&line.product_code)
-        .bind(&line.product_name)
-        .bind(&line.unit_name)
-        .bind(&line.specification)
-        .bind(&line.pricing_mode)
-        .bind(&line.dimension_unit)
-        .bind(line.width.scaled())
-        .bind(line.height.scaled())
-        .bind(line.quantity.scaled())
-        .bind(line.pages.scaled())
-        .bind(line.sides)
-        .bind(to_flag(line.colour))
-        .bind(line.billable_quantity.scaled())
-        .bind(line.unit_price.scaled())
-        .bind(line.amount.scaled())
-        .bind(line.process_amount.scaled())
-        .bind(line.line_total.scaled())
-        .bind(&line.price_source)
-        .bind(&line.explanation)
-        .bind(line.priced_amount.scaled())
-        .bind(&line.override_reason)
-        .bind(line.override_by)
-        .bind(&line.remarks)
-        .fetch_one(&mut **tx)
-        .await?;
-        for (sort, process) in (1_i64..).zip(&line.processes) {
-            sqlx::query(
-                r#"insert into order_line_processes (account_set_id, order_line_id, process_id,
-                       name, quantity, unit_price, amount, sort)
-                   values ($1, $2, $3, $4, $5, $6, $7, $8)"#,
-            )
-            .bind(scope.id())
-            .bind(line_id)
-            .bind(process.process_id)
-            .bind(&process.name)
-            .bind(process.quantity.scaled())
-            .bind(process.unit_price.scaled())
-            .bind(process.amount.scaled())
-            .bind(sort)
-            .execute(&mut **tx)
-            .await?;
+               values {}
+               returning order_id, line_no, id"#,
+            db::value_rows(chunk.len(), 1, 26)
+        );
+        let mut query =
+            sqlx::query_as::<_, (i64, i64, i64)>(sqlx::AssertSqlSafe(sql)).bind(scope.id());
+        for (order_id, line) in chunk {
+            query = query
+                .bind(*order_id)
+                .bind(line.line_no)
+                .bind(line.product_id)
+                .bind(&line.product_code)
+                .bind(&line.product_name)
+                .bind(&line.unit_name)
+                .bind(&line.specification)
+                .bind(&line.pricing_mode)
+                .bind(&line.dimension_unit)
+                .bind(line.width.scaled())
+                .bind(line.height.scaled())
+                .bind(line.quantity.scaled())
+                .bind(line.pages.scaled())
+                .bind(line.sides)
+                .bind(to_flag(line.colour))
+                .bind(line.billable_quantity.scaled())
+                .bind(line.unit_price.scaled())
+                .bind(line.amount.scaled())
+                .bind(line.process_amount.scaled())
+                .bind(line.line_total.scaled())
+                .bind(&line.price_source)
+                .bind(&line.explanation)
+                .bind(line.priced_amount.scaled())
+                .bind(&line.override_reason)
+                .bind(line.override_by)
+                .bind(&line.remarks);
         }
+        // Rows come back keyed by order and line number: neither backend promises their order.
+        for (order_id, line_no, id) in query.fetch_all(&mut **tx).await? {
+            line_ids.insert((order_id, line_no), id);
+        }
+    }
+    let processes: Vec<(i64, i64, &LineProcess)> = lines
+        .iter()
+        .flat_map(|(order_id, line)| {
+            let line_id = line_ids
+                .get(&(*order_id, line.line_no))
+                .copied()
+                .unwrap_or_default();
+            (1_i64..)
+                .zip(&line.processes)
+                .map(move |(sort, process)| (line_id, sort, process))
+        })
+        .collect();
+    for chunk in processes.chunks(LINES_PER_INSERT * 4) {
+        let sql = format!(
+            r#"insert into order_line_processes (account_set_id, order_line_id, process_id,
+                   name, quantity, unit_price, amount, sort)
+               values {}"#,
+            db::value_rows(chunk.len(), 1, 7)
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(scope.id());
+        for (line_id, sort, process) in chunk {
+            query = query
+                .bind(*line_id)
+                .bind(process.process_id)
+                .bind(&process.name)
+                .bind(process.quantity.scaled())
+                .bind(process.unit_price.scaled())
+                .bind(process.amount.scaled())
+                .bind(*sort);
+        }
+        query.execute(&mut **tx).await?;
     }
     Ok(())
 }

@@ -484,14 +484,16 @@ pub struct OrderPricing {
     pub places: DecimalPlaces,
 }
 
+/// The change counters [`order_pricing`] follows: products, and the settings lists.
+pub const PRICING_COUNTERS: [&str; 2] = [store::SEARCH_COUNTER, settings_list::service::COUNTER];
+
 /// The pricing data of the account set for one order: one read of the change counters when
 /// nothing changed, rebuilt when a product or a settings list did. (Decimal places are set when
 /// the account set is made and never change.)
 pub async fn order_pricing(db: &Db, scope: &Scope) -> AppResult<std::sync::Arc<OrderPricing>> {
     let pool = db.pool();
-    let counters = [store::SEARCH_COUNTER, settings_list::service::COUNTER];
     db.cache()
-        .get_or_load_many(pool, scope.id(), &counters, || {
+        .get_or_load_many(pool, scope.id(), &PRICING_COUNTERS, || {
             load_order_pricing(db, scope)
         })
         .await

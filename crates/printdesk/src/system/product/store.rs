@@ -9,7 +9,7 @@ use sqlx::{AnyPool, FromRow};
 use super::rules::{DimensionUnit, NewProduct, PricingMode, SheetUnit, Tier, TierStyle, TierTable};
 use super::{Product, ProductId, ProductLine};
 use crate::kernel::cache;
-use crate::kernel::db::{StoreError, StoreResult, Tx, flag, to_flag};
+use crate::kernel::db::{self, StoreError, StoreResult, Tx, flag, to_flag};
 use crate::kernel::money::{DecimalPlaces, Money, Quantity};
 use crate::kernel::tenancy::Scope;
 
@@ -462,7 +462,7 @@ async fn insert_children(
         }
     }
     if !tiers.is_empty() {
-        let values = placeholders(tiers.len(), 4, 3);
+        let values = db::value_rows(tiers.len(), 2, 4);
         let sql = format!(
             "insert into product_tiers (account_set_id, product_id, colour, from_quantity, price, sort) values {values}"
         );
@@ -475,7 +475,7 @@ async fn insert_children(
         query.execute(&mut **tx).await?;
     }
     if !product.process_ids.is_empty() {
-        let values = placeholders(product.process_ids.len(), 2, 3);
+        let values = db::value_rows(product.process_ids.len(), 2, 2);
         let sql = format!(
             "insert into product_processes (account_set_id, product_id, process_id, sort) values {values}"
         );
@@ -488,20 +488,6 @@ async fn insert_children(
         query.execute(&mut **tx).await?;
     }
     Ok(())
-}
-
-/// `($1, $2, $3, $4), ($1, $2, $5, $6), …`: `rows` tuples that repeat `$1, $2` (account set and
-/// product) and take `per_row` fresh placeholders each, numbered from `first`.
-fn placeholders(rows: usize, per_row: usize, first: usize) -> String {
-    (0..rows)
-        .map(|row| {
-            let fresh: Vec<String> = (0..per_row)
-                .map(|i| format!("${}", first + row * per_row + i))
-                .collect();
-            format!("($1, $2, {})", fresh.join(", "))
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// Marks the products as changed for the search index (`kernel::cache`); every use case that
