@@ -136,6 +136,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0009_order_files.sql"),
         postgres: include_str!("../../migrations/postgres/0009_order_files.sql"),
     },
+    Migration {
+        version: 10,
+        name: "product_size_limits",
+        sqlite: include_str!("../../migrations/sqlite/0010_product_size_limits.sql"),
+        postgres: include_str!("../../migrations/postgres/0010_product_size_limits.sql"),
+    },
 ];
 
 /// Versions and names of the embedded migrations, for the tidy test and `printdesk migrate`.

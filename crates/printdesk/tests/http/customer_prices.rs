@@ -513,6 +513,8 @@ fn example_a_product(product_id: i64, category_id: i64) -> ProductPricing {
         colour_price: None,
         min_per_piece: Decimal::ONE,
         min_charge: Money::ZERO,
+        max_width: Decimal::ZERO,
+        max_length: Decimal::ZERO,
     }
 }
 

@@ -433,6 +433,82 @@ async fn bad_input_is_refused_on_its_field(backend: Backend) {
     assert_eq!(app.count("select count(*) from order_lines").await, 0);
 }
 
+/// 最大幅宽 / 最大长度 (issue 4): a line whose piece does not fit the product is refused on the
+/// side that does not fit, in the clerk's language, and nothing is saved.
+async fn sizes_beyond_a_products_limits_are_refused(backend: Backend) {
+    let app = TestApp::with_setup(backend).await;
+    let api = app.api_admin().await;
+    let banner = create(
+        &api,
+        body(
+            &api,
+            "PH-160",
+            "喷绘布(1.6米机)",
+            "area",
+            "18",
+            json!({ "max_width": "1.6", "max_length": "30" }),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(banner["max_width"], "1.6");
+    assert_eq!(banner["max_length"], "30");
+    let line = |width: &str, height: &str| {
+        walk_in(
+            json!([{ "product_code": "PH-160", "width": width, "height": height,
+                         "dimension_unit": "cm", "quantity": "1" }]),
+        )
+    };
+    // 300 × 150 cm fits (turned, 1.5 m across); 300 × 170 does not.
+    let fits = create_order(&api, line("300", "150")).await;
+    assert_eq!(fits["totals"]["total"], "81.00");
+    for (width, height, field, text) in [
+        (
+            "300",
+            "170",
+            "lines[0].height",
+            "超出该产品的最大幅宽 1.6 米",
+        ),
+        (
+            "170",
+            "300",
+            "lines[0].width",
+            "超出该产品的最大幅宽 1.6 米",
+        ),
+        (
+            "100",
+            "3100",
+            "lines[0].height",
+            "超出该产品的最大长度 30 米",
+        ),
+    ] {
+        for path in ["/api/v1/orders/quote", "/api/v1/orders"] {
+            let (status, res) = api.post(path, line(width, height)).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{res}");
+            assert_eq!(fields(&res), vec![field.to_owned()], "{res}");
+            assert!(res.to_string().contains(text), "{res}");
+        }
+    }
+    assert_eq!(count_orders(&app).await, 1);
+    // A limit that is not a size is refused on its field.
+    let (status, res) = api
+        .post(
+            "/api/v1/products",
+            body(
+                &api,
+                "PH-X",
+                "喷绘布",
+                "area",
+                "18",
+                json!({ "max_width": "-1" }),
+            )
+            .await,
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{res}");
+    assert_eq!(fields(&res), vec!["max_width".to_owned()]);
+}
+
 async fn the_same_form_nonce_saves_one_order(backend: Backend) {
     let app = TestApp::with_setup(backend).await;
     let api = app.api_admin().await;
@@ -1238,6 +1314,7 @@ backend_tests!(
     a_blocking_credit_limit_refuses_approval,
     concurrent_saves_get_gap_free_unique_numbers,
     orders_saved_together_keep_their_own_lines,
+    sizes_beyond_a_products_limits_are_refused,
     the_list_filters_sums_and_exports,
     a_deleted_order_goes_to_the_bin_and_keeps_its_products,
     account_set_b_orders_are_not_found_from_account_set_a,

@@ -83,6 +83,10 @@ pub struct ProductBody {
     min_per_piece: Option<String>,
     /// 起步价.
     min_charge: Option<String>,
+    /// 最大幅宽 in metres: the shorter side of a piece may not exceed it; empty or 0 for none.
+    max_width: Option<String>,
+    /// 最大长度 in metres: the longer side of a piece may not exceed it; empty or 0 for none.
+    max_length: Option<String>,
     /// `whole` (default), `incremental` or `interpolated`.
     tier_style: Option<String>,
     tiers: Option<Vec<TierBody>>,
@@ -125,6 +129,8 @@ pub struct ProductView {
     colour_list_price: Option<String>,
     min_per_piece: String,
     min_charge: String,
+    max_width: String,
+    max_length: String,
     tier_style: Option<String>,
     tiers: Vec<TierBody>,
     colour_tier_style: Option<String>,
@@ -253,6 +259,8 @@ impl ProductBody {
             colour_list_price: text(self.colour_list_price),
             min_per_piece: text(self.min_per_piece),
             min_charge: text(self.min_charge),
+            max_width: text(self.max_width),
+            max_length: text(self.max_length),
             tier_style: text(self.tier_style),
             tiers: tiers(self.tiers),
             colour_tier_style: text(self.colour_tier_style),
@@ -306,6 +314,8 @@ async fn view(state: &AppState, user: &CurrentUser, product: Product) -> AppResu
         colour_list_price: product.colour_list_price.map(|p| p.to_string()),
         min_per_piece: product.min_per_piece.normalize().to_string(),
         min_charge: product.min_charge.to_string(),
+        max_width: product.max_width.normalize().to_string(),
+        max_length: product.max_length.normalize().to_string(),
         tier_style: product.tiers.as_ref().map(|t| t.style.code().to_owned()),
         tiers: tier_views(product.tiers.as_ref()),
         colour_tier_style: product

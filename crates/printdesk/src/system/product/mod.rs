@@ -65,6 +65,9 @@ pub struct Product {
     pub colour_list_price: Option<Money>,
     pub min_per_piece: Decimal,
     pub min_charge: Money,
+    /// 最大幅宽 and 最大长度 in metres; zero for no limit.
+    pub max_width: Decimal,
+    pub max_length: Decimal,
     pub tiers: Option<TierTable>,
     pub colour_tiers: Option<TierTable>,
     /// The unit sizes are typed in by default.
@@ -114,6 +117,8 @@ pub struct ProductInput {
     pub colour_list_price: String,
     pub min_per_piece: String,
     pub min_charge: String,
+    pub max_width: String,
+    pub max_length: String,
     pub tier_style: String,
     pub tiers: Vec<TierInput>,
     pub colour_tier_style: String,

@@ -69,6 +69,8 @@ struct ProductForm {
     colour_list_price: String,
     min_per_piece: String,
     min_charge: String,
+    max_width: String,
+    max_length: String,
     tier_style: String,
     tier_from: Vec<String>,
     tier_price: Vec<String>,
@@ -99,6 +101,8 @@ impl ProductForm {
             colour_list_price: self.colour_list_price,
             min_per_piece: self.min_per_piece,
             min_charge: self.min_charge,
+            max_width: self.max_width,
+            max_length: self.max_length,
             tier_style: self.tier_style,
             tiers: zip_tiers(self.tier_from, self.tier_price),
             colour_tier_style: self.colour_tier_style,
@@ -256,6 +260,8 @@ impl ProductFormPage {
             "colour_list_price",
             "min_per_piece",
             "min_charge",
+            "max_width",
+            "max_length",
             "tier_style",
             "colour_tier_style",
             "run_on_per_thousand",
@@ -768,6 +774,8 @@ fn input_of(product: &Product) -> ProductInput {
             .unwrap_or_default(),
         min_per_piece: product.min_per_piece.normalize().to_string(),
         min_charge: product.min_charge.to_string(),
+        max_width: limit_text(product.max_width),
+        max_length: limit_text(product.max_length),
         tier_style: product
             .tiers
             .as_ref()
@@ -847,4 +855,13 @@ fn with_status(page: &impl Template, status: StatusCode) -> Response {
     let mut res = render(page);
     *res.status_mut() = status;
     res
+}
+
+/// A size limit as the form shows it: blank for none.
+fn limit_text(metres: rust_decimal::Decimal) -> String {
+    if metres.is_zero() {
+        String::new()
+    } else {
+        metres.normalize().to_string()
+    }
 }

@@ -216,6 +216,11 @@ pub struct ProductPricing {
     pub min_per_piece: Decimal,
     /// 起步价: the least a line is charged; zero for none.
     pub min_charge: Money,
+    /// 最大幅宽: the widest the machine or material takes, in metres, for the shorter side of
+    /// a piece (a piece may be turned); zero for no limit.
+    pub max_width: Decimal,
+    /// 最大长度: the longest piece, in metres, for the longer side; zero for no limit.
+    pub max_length: Decimal,
 }
 
 /// How a process (工序) counts its quantity on a line.
@@ -369,6 +374,7 @@ pub fn price_line(
     places: &DecimalPlaces,
 ) -> Result<PricedLine, FieldErrors> {
     check_request(product.mode, request)?;
+    check_size_limits(product, request)?;
     let mut explanation = Vec::new();
     let (billable, paper_sheets) = billable_quantity(product, request, places, &mut explanation);
     let table = match (&product.colour_price, request.colour) {
@@ -437,6 +443,34 @@ pub fn price_line(
         total,
         explanation,
     })
+}
+
+/// A piece must fit the product's 最大幅宽 and 最大长度. A piece may be turned, so its shorter
+/// side is held against the width and its longer side against the length; the error names the
+/// field the clerk typed that side in.
+fn check_size_limits(product: &ProductPricing, request: &LineRequest) -> Result<(), FieldErrors> {
+    if !product.mode.needs_dimensions() {
+        return Ok(());
+    }
+    let (short, short_field, long, long_field) = if request.width <= request.height {
+        (request.width, "width", request.height, "height")
+    } else {
+        (request.height, "height", request.width, "width")
+    };
+    let mut errors = FieldErrors::new();
+    if !product.max_width.is_zero() && short > product.max_width {
+        errors.add(
+            short_field,
+            Message::new("pricing.wider_than_product").arg("max", show(product.max_width)),
+        );
+    }
+    if !product.max_length.is_zero() && long > product.max_length {
+        errors.add(
+            long_field,
+            Message::new("pricing.longer_than_product").arg("max", show(product.max_length)),
+        );
+    }
+    errors.into_result(())
 }
 
 fn check_request(mode: PricingMode, request: &LineRequest) -> Result<(), FieldErrors> {
@@ -1112,6 +1146,9 @@ pub struct NewProduct {
     pub colour_list_price: Option<Money>,
     pub min_per_piece: Decimal,
     pub min_charge: Money,
+    /// Metres; zero for no limit (see [`ProductPricing::max_width`]).
+    pub max_width: Decimal,
+    pub max_length: Decimal,
     pub tiers: Option<TierTable>,
     pub colour_tiers: Option<TierTable>,
     pub run_on_per_thousand: Money,
@@ -1222,6 +1259,17 @@ impl NewProduct {
                 Message::new("product.min_per_piece_invalid"),
             );
         }
+        let mut size_limit = |field: &'static str, text: &str| {
+            parse_bounded(text, Decimal::from(MAX_DIMENSION_M)).unwrap_or_else(|| {
+                errors.add(
+                    field,
+                    Message::new("product.size_limit_invalid").arg("max", MAX_DIMENSION_M),
+                );
+                Decimal::ZERO
+            })
+        };
+        let max_width = size_limit("max_width", &input.max_width);
+        let max_length = size_limit("max_length", &input.max_length);
         let tiers = parse_tiers(
             &mut errors,
             "tiers",
@@ -1308,6 +1356,8 @@ impl NewProduct {
             colour_list_price,
             min_per_piece,
             min_charge,
+            max_width,
+            max_length,
             tiers,
             colour_tiers,
             run_on_per_thousand: run_on,
@@ -1585,6 +1635,8 @@ pub fn pricing_of_product(product: &super::Product, category_ids: Vec<i64>) -> P
         colour_price,
         min_per_piece: product.min_per_piece,
         min_charge: product.min_charge,
+        max_width: product.max_width,
+        max_length: product.max_length,
     }
 }
 
@@ -1916,6 +1968,8 @@ mod tests {
             colour_price: None,
             min_per_piece: Decimal::ZERO,
             min_charge: Money::ZERO,
+            max_width: Decimal::ZERO,
+            max_length: Decimal::ZERO,
         }
     }
 
@@ -2324,6 +2378,52 @@ mod tests {
             &req,
             ("0.96", "9.60", "9.60"),
         );
+    }
+
+    #[test]
+    fn pieces_must_fit_the_products_width_and_length_turned_either_way() {
+        // A 3.2 m wide-format printer on 50 m rolls.
+        let mut pp = product(PricingMode::Area, "20");
+        pp.max_width = d("3.2");
+        pp.max_length = d("50");
+        let places = DecimalPlaces::default();
+        let fields = |req: &LineRequest| -> Vec<(String, String)> {
+            match price_line(&pp, &[], req, &places) {
+                Ok(_) => Vec::new(),
+                Err(errors) => errors
+                    .iter()
+                    .map(|e| (e.field.to_string(), e.message.key().to_owned()))
+                    .collect(),
+            }
+        };
+        let pair = |field: &str, key: &str| vec![(field.to_owned(), key.to_owned())];
+        assert_eq!(
+            fields(&request("3.2", "10", "1")),
+            Vec::new(),
+            "exactly the width fits"
+        );
+        assert_eq!(
+            fields(&request("10", "3", "1")),
+            Vec::new(),
+            "turned, it fits"
+        );
+        assert_eq!(
+            fields(&request("3.3", "10", "1")),
+            pair("width", "pricing.wider_than_product")
+        );
+        assert_eq!(
+            fields(&request("10", "3.5", "1")),
+            pair("height", "pricing.wider_than_product"),
+            "the shorter side is the one held against the width"
+        );
+        assert_eq!(
+            fields(&request("1", "60", "1")),
+            pair("height", "pricing.longer_than_product")
+        );
+        // No limits: only the sanity bound applies.
+        pp.max_width = Decimal::ZERO;
+        pp.max_length = Decimal::ZERO;
+        assert_eq!(fields(&request("5", "60", "1")), Vec::new());
     }
 
     #[track_caller]

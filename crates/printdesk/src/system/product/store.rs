@@ -29,6 +29,8 @@ struct ProductRow {
     colour_list_price: Option<i64>,
     min_per_piece: i64,
     min_charge: i64,
+    max_width: i64,
+    max_length: i64,
     tier_style: Option<String>,
     colour_tier_style: Option<String>,
     run_on_per_thousand: i64,
@@ -112,8 +114,9 @@ pub(super) const SEARCH_COUNTER: &str = "products";
 
 const SELECT_PRODUCT: &str = r#"
     select id, code, name, category_id, unit_id, specification, cost_price, tax_rate, pricing_mode,
-           sheet_unit, list_price, colour_list_price, min_per_piece, min_charge, tier_style,
-           colour_tier_style, run_on_per_thousand, dimension_unit, pinyin_initials, is_active, version
+           sheet_unit, list_price, colour_list_price, min_per_piece, min_charge, max_width,
+           max_length, tier_style, colour_tier_style, run_on_per_thousand, dimension_unit,
+           pinyin_initials, is_active, version
     from products"#;
 
 /// A live product with its tiers and processes; `NotFound` if it is not live in this account set.
@@ -234,6 +237,8 @@ fn product_of(row: ProductRow, tiers: &[&TierRow], process_ids: Vec<i64>) -> Pro
         colour_list_price: row.colour_list_price.map(Money::from_scaled),
         min_per_piece: quantity(row.min_per_piece),
         min_charge: Money::from_scaled(row.min_charge),
+        max_width: quantity(row.max_width),
+        max_length: quantity(row.max_length),
         tiers: tier_table(row.tier_style.as_deref(), &mono, run_on),
         colour_tiers: tier_table(row.colour_tier_style.as_deref(), &colour, run_on),
         dimension_unit: DimensionUnit::from_code(&row.dimension_unit)
@@ -342,9 +347,10 @@ pub(super) async fn insert(
         r#"insert into products (account_set_id, code, name, category_id, unit_id, specification,
                cost_price, tax_rate, pricing_mode, sheet_unit, list_price, colour_list_price,
                min_per_piece, min_charge, tier_style, colour_tier_style, run_on_per_thousand,
-               dimension_unit, pinyin_initials, is_active, created_at, updated_at, version)
+               dimension_unit, pinyin_initials, is_active, created_at, updated_at, version,
+               max_width, max_length)
            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-                   $19, $20, $21, $21, 1)
+                   $19, $20, $21, $21, 1, $22, $23)
            returning id"#,
     )
     .bind(scope.id())
@@ -368,6 +374,8 @@ pub(super) async fn insert(
     .bind(&product.pinyin_initials)
     .bind(to_flag(product.is_active))
     .bind(now)
+    .bind(scaled(product.max_width))
+    .bind(scaled(product.max_length))
     .fetch_one(&mut **tx)
     .await?;
     let id = ProductId(id);
@@ -389,7 +397,8 @@ pub(super) async fn update(
                sheet_unit = $11, list_price = $12, colour_list_price = $13, min_per_piece = $14,
                min_charge = $15, tier_style = $16, colour_tier_style = $17,
                run_on_per_thousand = $18, dimension_unit = $19, pinyin_initials = $20,
-               is_active = $21, updated_at = $22, version = version + 1
+               is_active = $21, updated_at = $22, max_width = $23, max_length = $24,
+               version = version + 1
            where account_set_id = $1 and id = $2 and deleted_at is null"#,
     )
     .bind(scope.id())
@@ -414,6 +423,8 @@ pub(super) async fn update(
     .bind(&product.pinyin_initials)
     .bind(to_flag(product.is_active))
     .bind(now)
+    .bind(scaled(product.max_width))
+    .bind(scaled(product.max_length))
     .execute(&mut **tx)
     .await?;
     if res.rows_affected() == 0 {
