@@ -479,7 +479,66 @@ async fn permissions_and_account_sets_guard_tasks(backend: Backend) {
     assert_eq!(app.count("select count(*) from task_defaults").await, 0);
 }
 
+/// 任务设置 over the API: read, replace, refuse an unknown department on its field with nothing
+/// saved, and only with the settings permission.
+async fn task_settings_through_the_api(backend: Backend) {
+    let app = TestApp::with_setup(backend).await;
+    let api = app.api_admin().await;
+    let lamination = item(&api, "process", "覆膜(亮膜)").await;
+    let eyelets = item(&api, "process", "打扣").await;
+    let printing = department(&api, "印刷部").await;
+    let worker = user_with(&api, "worker", &["orders.task.view"], Some(printing)).await;
+    let (status, settings) = api.get("/api/v1/task-settings").await;
+    assert_eq!(status, StatusCode::OK, "{settings}");
+    let row = |settings: &Value, process: i64| {
+        settings
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["process_id"] == process)
+            .cloned()
+            .unwrap_or_else(|| panic!("process {process} missing from {settings}"))
+    };
+    assert_eq!(row(&settings, lamination)["process_name"], "覆膜(亮膜)");
+    assert_eq!(row(&settings, lamination)["department_id"], Value::Null);
+    let (status, saved) = api
+        .put(
+            "/api/v1/task-settings",
+            json!([
+                { "process_id": lamination, "department_id": printing },
+                { "process_id": eyelets, "user_id": worker },
+            ]),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!(row(&saved, lamination)["department_id"], json!(printing));
+    assert_eq!(row(&saved, eyelets)["user_id"], json!(worker));
+    let (_, read) = api.get("/api/v1/task-settings").await;
+    assert_eq!(read, saved);
+    // An unknown department: 422 on its field, nothing changed.
+    let (status, res) = api
+        .put(
+            "/api/v1/task-settings",
+            json!([{ "process_id": lamination, "department_id": 987_654 }]),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{res}");
+    assert_eq!(
+        res["errors"][0]["field"],
+        format!("department_{lamination}")
+    );
+    let (_, read) = api.get("/api/v1/task-settings").await;
+    assert_eq!(read, saved);
+    // Without 前台设置 rights.
+    let worker_api = app.api("worker", WORKER_PASSWORD, None).await;
+    let (status, _) = worker_api.get("/api/v1/task-settings").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = worker_api.put("/api/v1/task-settings", json!([])).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
 backend_tests!(
+    task_settings_through_the_api,
     tasks_follow_settings_and_move_the_order,
     reassigning_checks_the_target_and_drafts_refuse_work,
     permissions_and_account_sets_guard_tasks,

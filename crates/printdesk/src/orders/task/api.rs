@@ -1,5 +1,6 @@
 //! `/api/v1/tasks`: production tasks as JSON — the list with the board's filters (or 我的任务),
-//! one task with its history, and the actions 开始, 完成, 返工 and 改派.
+//! one task with its history, and the actions 开始, 完成, 返工 and 改派; and
+//! `/api/v1/task-settings` (任务设置): who gets each process's tasks by default.
 
 use axum::extract::{Path, State};
 use utoipa_axum::router::OpenApiRouter;
@@ -18,6 +19,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_tasks))
         .routes(routes!(show_task))
         .routes(routes!(act_on_task))
+        .routes(routes!(get_task_settings, put_task_settings))
 }
 
 /// The filters of the list and the board. Ids are numbers; anything else is no filter.
@@ -234,4 +236,69 @@ async fn act_on_task(
     service::act(&state.db, &user, TaskId(id), action, &input).await?;
     let detail = service::show_task(&state.db, user.scope(), TaskId(id)).await?;
     Ok(axum::Json(detail_view(detail, l)))
+}
+
+/// 任务设置 of one process: the department and the user its tasks go to by default.
+#[derive(serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
+pub struct TaskSettingView {
+    pub process_id: i64,
+    /// Read only: the process's name.
+    #[serde(default)]
+    pub process_name: String,
+    /// A live department of this account set, or null.
+    #[serde(default)]
+    pub department_id: Option<i64>,
+    /// An active user of this account set, or null.
+    #[serde(default)]
+    pub user_id: Option<i64>,
+}
+
+async fn settings_view(state: &AppState, user: &CurrentUser) -> AppResult<Vec<TaskSettingView>> {
+    Ok(service::task_settings(&state.db, user.scope())
+        .await?
+        .into_iter()
+        .map(|line| TaskSettingView {
+            process_id: line.process_id,
+            process_name: line.process_name,
+            department_id: line.department_id,
+            user_id: line.user_id,
+        })
+        .collect())
+}
+
+/// Every active process (工序) with the department and user its new tasks go to.
+#[utoipa::path(get, path = "/api/v1/task-settings", tag = "tasks",
+    responses((status = 200, body = Vec<TaskSettingView>), (status = 403, body = web::ApiErrorBody)))]
+async fn get_task_settings(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> AppResult<axum::Json<Vec<TaskSettingView>>> {
+    user.require(Permission::ORDER_SETTINGS_MANAGE)?;
+    Ok(axum::Json(settings_view(&state, &user).await?))
+}
+
+/// Replaces 任务设置: a process left out of the list gets no default. 422 naming
+/// `department_{process_id}` or `user_{process_id}` for an unknown department or user; nothing is
+/// saved then.
+#[utoipa::path(put, path = "/api/v1/task-settings", tag = "tasks",
+    request_body = Vec<TaskSettingView>,
+    responses((status = 200, body = Vec<TaskSettingView>), (status = 403, body = web::ApiErrorBody),
+        (status = 422, body = web::ApiErrorBody)))]
+async fn put_task_settings(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Json(body): Json<Vec<TaskSettingView>>,
+) -> AppResult<axum::Json<Vec<TaskSettingView>>> {
+    user.require(Permission::ORDER_SETTINGS_MANAGE)?;
+    let text = |id: Option<i64>| id.map(|id| id.to_string()).unwrap_or_default();
+    let inputs: Vec<service::TaskSettingInput> = body
+        .iter()
+        .map(|row| service::TaskSettingInput {
+            process_id: row.process_id,
+            department_id: text(row.department_id),
+            user_id: text(row.user_id),
+        })
+        .collect();
+    service::save_task_settings(&state.db, &user, &inputs).await?;
+    Ok(axum::Json(settings_view(&state, &user).await?))
 }
