@@ -234,9 +234,25 @@ async fn tasks_follow_settings_and_move_the_order(backend: Backend) {
         !page.contains(&format!("id=\"task-{laminating}\"")),
         "done tasks leave 我的任务"
     );
-    // The last task done: the order is done.
-    let (status, _) = act(&worker_api, punching, "start", json!({ "version": 1 })).await;
+    // The last task done: the order is done. Started from the board filtered to 打扣, which
+    // the worker is sent back to with its filters.
+    let board = format!("/orders/tasks?process_id={eyelets}&q=DD");
+    let (status, page) = worker_browser.get_text(&board).await;
     assert_eq!(status, StatusCode::OK);
+    let filters = crate::orders::hidden(&page, "filters");
+    assert_eq!(filters, format!("process_id={eyelets}&#38;q=DD"));
+    let res = worker_browser
+        .post_form(
+            &format!("/orders/tasks/{punching}/actions/start"),
+            &[
+                ("version", "1"),
+                ("back", "board"),
+                ("filters", &filters.replace("&#38;", "&")),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()["location"].to_str().unwrap(), board);
     let (status, _) = act(&worker_api, punching, "finish", json!({ "version": 2 })).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(order_status(&api, order).await, "done");

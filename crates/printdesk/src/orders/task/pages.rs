@@ -20,7 +20,9 @@ use crate::kernel::error::{AppError, AppResult, FieldErrors};
 use crate::kernel::i18n::Locale;
 use crate::kernel::money::Quantity;
 use crate::kernel::shell::{Shell, shell};
-use crate::kernel::web::{AppState, Form, IdPath, Query, render, see_other, unprocessable};
+use crate::kernel::web::{
+    AppState, Form, IdPath, Query, render, see_other, unprocessable, urlencode,
+};
 use crate::system::settings_list::{self, FEATURE_TAG};
 
 pub(crate) fn router() -> Router<AppState> {
@@ -90,6 +92,9 @@ struct TaskBoardPage {
     users: Vec<SelectOption>,
     q: String,
     can_work: bool,
+    /// The board's filters as a query string, sent back with every action so the board the
+    /// worker returns to is the one they left.
+    filters: String,
 }
 
 /// One line of a task's history.
@@ -298,8 +303,32 @@ async fn list_tasks(
         users: options(&users, filter.assignee_id),
         q: params.q.trim().to_owned(),
         can_work: user.can(Permission::TASK_WORK),
+        filters: [
+            ("process_id", &params.process_id),
+            ("department_id", &params.department_id),
+            ("assignee_id", &params.assignee_id),
+            ("q", &params.q),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(k, v)| format!("{k}={}", urlencode(v.trim())))
+        .collect::<Vec<_>>()
+        .join("&"),
     };
     Ok(render(&page))
+}
+
+/// The board with the filters it was left with. They are echoed only when made of the
+/// characters `urlencode` produces, so a crafted form cannot point the redirect elsewhere.
+fn board_url(filters: &str) -> String {
+    let safe = filters
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "_=&%+.-*".contains(c));
+    if filters.is_empty() || !safe {
+        "/orders/tasks".to_owned()
+    } else {
+        format!("/orders/tasks?{filters}")
+    }
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -380,6 +409,8 @@ struct ActionForm {
     department_id: String,
     assignee_id: String,
     back: String,
+    /// The board's filters (`TaskBoardPage::filters`).
+    filters: String,
 }
 
 async fn act_on_task(
@@ -403,7 +434,7 @@ async fn act_on_task(
         Ok(_) => {
             let to = match form.back.as_str() {
                 "mine" => "/orders/tasks/mine".to_owned(),
-                "board" => "/orders/tasks".to_owned(),
+                "board" => board_url(&form.filters),
                 _ => format!("/orders/tasks/{id}?done={}", action.code()),
             };
             Ok(see_other(&to))
@@ -508,5 +539,22 @@ async fn update_task_settings(
             Ok(unprocessable(&page))
         }
         Err(err) => Err(err),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::board_url;
+
+    #[test]
+    fn the_board_url_keeps_filters_but_never_leaves_the_board() {
+        assert_eq!(board_url(""), "/orders/tasks");
+        assert_eq!(
+            board_url("process_id=3&q=%E8%A6%86"),
+            "/orders/tasks?process_id=3&q=%E8%A6%86"
+        );
+        assert_eq!(board_url("x\r\nSet-Cookie: a=b"), "/orders/tasks");
+        assert_eq!(board_url("#//evil.example"), "/orders/tasks");
+        assert_eq!(board_url("a=1/../../x"), "/orders/tasks");
     }
 }

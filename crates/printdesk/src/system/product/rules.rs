@@ -2387,8 +2387,8 @@ mod tests {
         pp.max_width = d("3.2");
         pp.max_length = d("50");
         let places = DecimalPlaces::default();
-        let fields = |req: &LineRequest| -> Vec<(String, String)> {
-            match price_line(&pp, &[], req, &places) {
+        let fields = |pp: &ProductPricing, req: &LineRequest| -> Vec<(String, String)> {
+            match price_line(pp, &[], req, &places) {
                 Ok(_) => Vec::new(),
                 Err(errors) => errors
                     .iter()
@@ -2398,32 +2398,32 @@ mod tests {
         };
         let pair = |field: &str, key: &str| vec![(field.to_owned(), key.to_owned())];
         assert_eq!(
-            fields(&request("3.2", "10", "1")),
+            fields(&pp, &request("3.2", "10", "1")),
             Vec::new(),
             "exactly the width fits"
         );
         assert_eq!(
-            fields(&request("10", "3", "1")),
+            fields(&pp, &request("10", "3", "1")),
             Vec::new(),
             "turned, it fits"
         );
         assert_eq!(
-            fields(&request("3.3", "10", "1")),
+            fields(&pp, &request("3.3", "10", "1")),
             pair("width", "pricing.wider_than_product")
         );
         assert_eq!(
-            fields(&request("10", "3.5", "1")),
+            fields(&pp, &request("10", "3.5", "1")),
             pair("height", "pricing.wider_than_product"),
             "the shorter side is the one held against the width"
         );
         assert_eq!(
-            fields(&request("1", "60", "1")),
+            fields(&pp, &request("1", "60", "1")),
             pair("height", "pricing.longer_than_product")
         );
         // No limits: only the sanity bound applies.
         pp.max_width = Decimal::ZERO;
         pp.max_length = Decimal::ZERO;
-        assert_eq!(fields(&request("5", "60", "1")), Vec::new());
+        assert_eq!(fields(&pp, &request("5", "60", "1")), Vec::new());
     }
 
     #[track_caller]
