@@ -284,6 +284,17 @@ impl Db {
         Ok(())
     }
 
+    /// Copies SQLite's whole write-ahead log into the database file and empties it (after a bulk
+    /// load); nothing on PostgreSQL.
+    pub async fn checkpoint(&self) -> Result<(), sqlx::Error> {
+        if self.backend == Backend::Sqlite {
+            sqlx::query("pragma wal_checkpoint(truncate)")
+                .execute(&self.writer)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Whether the database answers, for `/healthz`.
     pub async fn ping(&self) -> bool {
         sqlx::query("select 1").execute(&self.pool).await.is_ok()
