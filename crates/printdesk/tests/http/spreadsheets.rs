@@ -919,6 +919,7 @@ fn product_rows<'a>(fourth_price: &'a str, third_unit: &'a str) -> Vec<Vec<(&'a 
             ("计量单位", "平方米"),
             ("计价方式", "按面积"),
             ("标准单价", fourth_price),
+            ("最大幅宽(米)", "3.2"),
         ],
     ]
 }
@@ -956,6 +957,8 @@ async fn product_import_checks_every_row_then_saves_all(backend: Backend) {
             "税率(%)",
             "最低计价(每件)",
             "起步价",
+            "最大幅宽(米)",
+            "最大长度(米)",
             "阶梯价",
             "默认工序",
         ]
@@ -1069,6 +1072,15 @@ async fn product_import_checks_every_row_then_saves_all(backend: Backend) {
         ))
         .await;
     assert_eq!(a4["pricing_mode"], "sheet", "the form's label is read");
+    assert_eq!(a4["max_width"], "0", "an empty limit is no limit");
+    let (_, banner) = api
+        .get(&format!(
+            "/api/v1/products/{}",
+            product_id_of(&app, "PH-01").await
+        ))
+        .await;
+    assert_eq!(banner["max_width"], "3.2");
+    assert_eq!(banner["max_length"], "0");
     assert_eq!(a4["specification"], "A4");
     let froms: Vec<&str> = a4["tiers"]
         .as_array()

@@ -1690,6 +1690,8 @@ pub const IMPORT_COLUMNS: &[TemplateColumn] = &[
     import_column("tax_rate", false, 8),
     import_column("min_per_piece", false, 10),
     import_column("min_charge", false, 10),
+    import_column("max_width", false, 10),
+    import_column("max_length", false, 10),
     import_column("tiers", false, 28),
     import_column("processes", false, 24),
 ];
@@ -1730,6 +1732,14 @@ const fn import_column(key: &'static str, required: bool, width: u16) -> Templat
         b"min_charge" => (
             "product_import.col.min_charge",
             "product_import.note.min_charge",
+        ),
+        b"max_width" => (
+            "product_import.col.max_width",
+            "product_import.note.max_width",
+        ),
+        b"max_length" => (
+            "product_import.col.max_length",
+            "product_import.note.max_length",
         ),
         b"tiers" => ("product_import.col.tiers", "product_import.note.tiers"),
         _ => (
@@ -1866,6 +1876,8 @@ pub fn parse_import(
             list_price: cell("list_price").to_owned(),
             min_per_piece: cell("min_per_piece").to_owned(),
             min_charge: cell("min_charge").to_owned(),
+            max_width: cell("max_width").to_owned(),
+            max_length: cell("max_length").to_owned(),
             tiers,
             process_ids,
             is_active: true,
