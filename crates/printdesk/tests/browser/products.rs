@@ -48,6 +48,9 @@ async fn product_with_tiers_and_preview() {
                 .expect("choosing 按面积");
             page.fill("list_price", "25").await;
             page.fill("min_per_piece", "1").await;
+            // The printer takes 3.2 m across (最大幅宽); no length limit.
+            page.fill("max_width", "3.2").await;
+            page.screenshot("0-form-limits").await;
             let froms = page
                 .client
                 .find_all(fantoccini::Locator::Css("input[name=tier_from]"))
@@ -71,6 +74,8 @@ async fn product_with_tiers_and_preview() {
             assert!(path.contains("saved=1"), "saved: {path}");
             page.wait_for_text(".notice.ok", "已保存").await;
             assert_eq!(page.value("#code").await, "XZ-TEST");
+            assert_eq!(page.value("#max_width").await, "3.2");
+            assert_eq!(page.value("#max_length").await, "", "no limit shows empty");
             assert!(
                 page.find(&format!("#processes input[value='{lamination}']"))
                     .await
