@@ -309,9 +309,27 @@ async fn load(
         loads
             .spawn(async move { load_pages(&client, &base, client_idx, requests, deadline).await });
     }
+    gather(
+        backend,
+        options,
+        loads,
+        started,
+        (rss_idle_kib, rss_signed_in_kib),
+    )
+    .await
+}
+
+/// Waits for every client of a load and folds their latencies and errors into the report.
+async fn gather(
+    backend: &'static str,
+    options: &BenchOptions,
+    mut clients: tokio::task::JoinSet<(Vec<Duration>, usize)>,
+    started: Instant,
+    (rss_idle_kib, rss_signed_in_kib): (Option<u64>, Option<u64>),
+) -> anyhow::Result<BenchReport> {
     let mut latencies = Vec::with_capacity(options.clients * options.requests_per_client);
     let mut errors = 0;
-    while let Some(joined) = loads.join_next().await {
+    while let Some(joined) = clients.join_next().await {
         let (client_latencies, client_errors) = joined.context("a client task failed")?;
         latencies.extend(client_latencies);
         errors += client_errors;
@@ -679,27 +697,14 @@ async fn order_save(
             (latencies, errors)
         });
     }
-    let mut latencies = Vec::new();
-    let mut errors = 0;
-    while let Some(joined) = saves.join_next().await {
-        let (client_latencies, client_errors) = joined.context("a client task failed")?;
-        latencies.extend(client_latencies);
-        errors += client_errors;
-    }
-    let elapsed = started.elapsed();
-    latencies.sort_unstable();
-    let report = BenchReport {
+    let report = gather(
         backend,
-        clients: options.clients,
-        requests: latencies.len(),
-        errors,
-        elapsed,
-        p50: percentile(&latencies, 50),
-        p99: percentile(&latencies, 99),
-        rss_idle_kib,
-        rss_signed_in_kib,
-        rss_after_kib: rss_kib(),
-    };
+        options,
+        saves,
+        started,
+        (rss_idle_kib, rss_signed_in_kib),
+    )
+    .await?;
     let offered = options.scenario.rate.map_or_else(
         || "as fast as answered".to_owned(),
         |rate| format!("offered {rate}/s"),
@@ -708,11 +713,11 @@ async fn order_save(
         "{backend}: {} orders of 5 lines by {} clients ({offered}) in {:.1} s: {:.0} orders/s, p50 {:.1} ms, p99 {:.1} ms, {} errors",
         report.requests,
         report.clients,
-        elapsed.as_secs_f64(),
+        report.elapsed.as_secs_f64(),
         report.requests_per_second(),
         millis(report.p50),
         millis(report.p99),
-        errors
+        report.errors
     );
     Ok(report)
 }

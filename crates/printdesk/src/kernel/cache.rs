@@ -84,13 +84,11 @@ impl Cache {
         F: FnOnce() -> Fut,
         Fut: std::future::Future<Output = Result<T, E>>,
     {
-        let placeholders: Vec<String> =
-            (0..counters.len()).map(|i| format!("${}", i + 3)).collect();
         // The placeholders are numbered here; the counter names are bound.
         let sql = format!(
             "select cast(coalesce(sum(next_value), 0) as bigint) from doc_sequences \
              where account_set_id = $1 and period = $2 and kind in ({})",
-            placeholders.join(", ")
+            super::db::placeholders(3, counters.len())
         );
         let mut query = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql))
             .bind(account_set_id)

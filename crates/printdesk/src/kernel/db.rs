@@ -382,18 +382,28 @@ pub async fn next_block_in_sequence(
     .await
 }
 
+/// `$first, $first+1, …`: `count` numbered placeholders, for an `in (…)` list.
+pub fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The `values` list of a multi-row insert: `rows` tuples that each start with the `shared`
 /// placeholders `$1 … $shared` (account set, parent id) and take `per_row` fresh ones, numbered on
 /// from `shared + 1`. One statement instead of one per row: on SQLite every statement is a
 /// hand-off to the connection's thread, which is most of what a save costs.
 pub fn value_rows(rows: usize, shared: usize, per_row: usize) -> String {
-    let shared: Vec<String> = (1..=shared).map(|i| format!("${i}")).collect();
-    let first = shared.len() + 1;
+    let shared_list = placeholders(1, shared);
     (0..rows)
         .map(|row| {
-            let fresh = (0..per_row).map(|i| format!("${}", first + row * per_row + i));
-            let all: Vec<String> = shared.iter().cloned().chain(fresh).collect();
-            format!("({})", all.join(", "))
+            let fresh = placeholders(shared + 1 + row * per_row, per_row);
+            let parts: Vec<&str> = [shared_list.as_str(), fresh.as_str()]
+                .into_iter()
+                .filter(|part| !part.is_empty())
+                .collect();
+            format!("({})", parts.join(", "))
         })
         .collect::<Vec<_>>()
         .join(", ")
@@ -467,5 +477,7 @@ mod tests {
         assert_eq!(value_rows(2, 1, 2), "($1, $2, $3), ($1, $4, $5)");
         assert_eq!(value_rows(1, 2, 1), "($1, $2, $3)");
         assert_eq!(value_rows(2, 0, 1), "($1), ($2)");
+        assert_eq!(super::placeholders(3, 2), "$3, $4");
+        assert_eq!(super::placeholders(1, 0), "");
     }
 }

@@ -69,10 +69,9 @@ pub async fn seen_many(tx: &mut Tx, nonces: &[&str]) -> StoreResult<HashMap<Stri
         .collect();
     let mut seen = HashMap::new();
     for chunk in nonces.chunks(100) {
-        let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
         let sql = format!(
             "select nonce, location from form_submissions where nonce in ({})",
-            placeholders.join(", ")
+            crate::kernel::db::placeholders(1, chunk.len())
         );
         let mut query = sqlx::query_as::<_, (String, String)>(sqlx::AssertSqlSafe(sql));
         for nonce in chunk {

@@ -381,6 +381,18 @@ pub fn urlencode(text: &str) -> String {
         .unwrap_or_default()
 }
 
+/// `key=value&…` of the pairs whose value is not blank, values trimmed and percent-encoded: the
+/// filters of a list carried into its paging, export and return links.
+pub fn query_string<V: AsRef<str>>(pairs: &[(&str, V)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| (k, v.as_ref().trim()))
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", urlencode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
 /// A path to return to after sign-in: only local paths, never another site.
 pub fn safe_next(next: &str) -> &str {
     if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {

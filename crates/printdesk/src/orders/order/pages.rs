@@ -21,7 +21,7 @@ use crate::kernel::money::{DecimalPlaces, Money, Quantity};
 use crate::kernel::shell::{Shell, shell};
 use crate::kernel::spreadsheet::{self, Cell, ColumnKind, Table};
 use crate::kernel::web::{
-    AppState, Form, IdPath, Query, render, see_other, unprocessable, urlencode,
+    AppState, Form, IdPath, Query, query_string, render, see_other, unprocessable,
 };
 use crate::system::settings_list::{self, DELIVERY_METHOD, FEATURE_TAG, ORDER_CATEGORY, TAX_RATE};
 
@@ -1134,18 +1134,17 @@ fn list_href(params: &ListParams, page: i64, base: &str) -> String {
         ("q", &params.q),
         ("sort", &params.sort),
     ];
-    let mut query: Vec<String> = pairs
-        .iter()
-        .filter(|(_, v)| !v.trim().is_empty())
-        .map(|(k, v)| format!("{k}={}", urlencode(v.trim())))
-        .collect();
+    let mut query = query_string(&pairs);
     if page > 1 {
-        query.push(format!("page={page}"));
+        if !query.is_empty() {
+            query.push('&');
+        }
+        query.push_str(&format!("page={page}"));
     }
     if query.is_empty() {
         base.to_owned()
     } else {
-        format!("{base}?{}", query.join("&"))
+        format!("{base}?{query}")
     }
 }
 

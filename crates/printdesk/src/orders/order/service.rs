@@ -14,7 +14,7 @@ use crate::kernel::audit;
 use crate::kernel::auth::{CurrentUser, Permission, UserId};
 use crate::kernel::batch::{self, BatchFuture, BatchJob};
 use crate::kernel::clock;
-use crate::kernel::db::{Db, StoreError, Tx, next_block_in_sequence};
+use crate::kernel::db::{self, Db, StoreError, Tx, next_block_in_sequence};
 use crate::kernel::error::{AppError, AppResult, FieldErrors};
 use crate::kernel::i18n::{Locale, Message};
 use crate::kernel::idempotency;
@@ -640,10 +640,9 @@ async fn write_new_orders(tx: &mut Tx, jobs: &[NewOrderJob]) -> AppResult<Vec<Ap
 async fn live_customers(tx: &mut Tx, scope: &Scope, ids: &[i64]) -> AppResult<HashSet<i64>> {
     let mut live = HashSet::new();
     for chunk in ids.chunks(100) {
-        let placeholders: Vec<String> = (2..chunk.len() + 2).map(|i| format!("${i}")).collect();
         let sql = format!(
             "select id from customers where account_set_id = $1 and deleted_at is null and id in ({})",
-            placeholders.join(", ")
+            db::placeholders(2, chunk.len())
         );
         let mut query = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)).bind(scope.id());
         for id in chunk {

@@ -23,7 +23,7 @@ use crate::kernel::money::Money;
 use crate::kernel::shell::{Shell, shell};
 use crate::kernel::spreadsheet::{self, Cell, ColumnKind, Table};
 use crate::kernel::web::{
-    AppState, Form, IdPath, Query, render, see_other, unprocessable, urlencode,
+    AppState, Form, IdPath, Query, query_string, render, see_other, unprocessable,
 };
 use crate::orders::order::OrderId;
 use crate::system::settings_list::{self, DELIVERY_METHOD};
@@ -592,18 +592,17 @@ fn list_href(params: &ListParams, page: i64, base: &str) -> String {
         ("courier", &params.courier),
         ("tracking_number", &params.tracking_number),
     ];
-    let mut query: Vec<String> = pairs
-        .iter()
-        .filter(|(_, v)| !v.trim().is_empty())
-        .map(|(k, v)| format!("{k}={}", urlencode(v.trim())))
-        .collect();
+    let mut query = query_string(&pairs);
     if page > 1 {
-        query.push(format!("page={page}"));
+        if !query.is_empty() {
+            query.push('&');
+        }
+        query.push_str(&format!("page={page}"));
     }
     if query.is_empty() {
         base.to_owned()
     } else {
-        format!("{base}?{}", query.join("&"))
+        format!("{base}?{query}")
     }
 }
 

@@ -21,7 +21,7 @@ use crate::kernel::i18n::Locale;
 use crate::kernel::money::Quantity;
 use crate::kernel::shell::{Shell, shell};
 use crate::kernel::web::{
-    AppState, Form, IdPath, Query, render, see_other, unprocessable, urlencode,
+    AppState, Form, IdPath, Query, query_string, render, see_other, unprocessable,
 };
 use crate::system::settings_list::{self, FEATURE_TAG};
 
@@ -303,17 +303,12 @@ async fn list_tasks(
         users: options(&users, filter.assignee_id),
         q: params.q.trim().to_owned(),
         can_work: user.can(Permission::TASK_WORK),
-        filters: [
+        filters: query_string(&[
             ("process_id", &params.process_id),
             ("department_id", &params.department_id),
             ("assignee_id", &params.assignee_id),
             ("q", &params.q),
-        ]
-        .into_iter()
-        .filter(|(_, v)| !v.trim().is_empty())
-        .map(|(k, v)| format!("{k}={}", urlencode(v.trim())))
-        .collect::<Vec<_>>()
-        .join("&"),
+        ]),
     };
     Ok(render(&page))
 }
