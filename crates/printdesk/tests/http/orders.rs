@@ -1304,6 +1304,48 @@ async fn cooperative_prices_apply_to_the_customer_lines(backend: Backend) {
     assert_eq!(list["orders"][0]["customer_name"], "XX设计院");
 }
 
+/// The answer to a save is built from what was written, not read back: it must be exactly what
+/// reading the order gives — customer, tags, lines with their processes, an override,
+/// totals, version — and a repeated form gets the first order's answer.
+async fn the_answer_to_a_save_is_the_order_as_stored(backend: Backend) {
+    let app = TestApp::with_setup(backend).await;
+    let api = app.api_admin().await;
+    photo(&api).await;
+    let stand = stand(&api).await;
+    let (_, me) = api.get("/api/v1/me").await;
+    let (status, customer) = api
+        .post("/api/v1/customers", json!({ "name": "XX设计院" }))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{customer}");
+    let urgent = item(&api, "feature_tag", "加急").await;
+    let invoice = item(&api, "feature_tag", "需开票").await;
+    let mut request = walk_in(json!([
+        photo_line(),
+        { "product_id": stand, "quantity": "3", "unit_price": "40",
+          "override_reason": "老客户", "remarks": "要带包装" },
+    ]));
+    request["customer_id"] = customer["id"].clone();
+    request["tag_ids"] = json!([invoice, urgent]);
+    request["category_id"] = json!(item(&api, "order_category", "写真喷绘").await);
+    request["delivery_method_id"] = json!(item(&api, "delivery_method", "快递").await);
+    request["delivery_address"] = json!("人民路 8 号");
+    request["sales_person_id"] = me["user_id"].clone();
+    request["discount"] = json!("1.50");
+    request["remarks"] = json!("下午来取");
+    request["form_nonce"] = json!("answer-is-stored");
+    let saved = create_order(&api, request.clone()).await;
+    assert_eq!(saved["customer_name"], "XX设计院");
+    assert_eq!(saved["lines"][1]["price_source"], "override");
+    let (status, read) = api.get(&format!("/api/v1/orders/{}", saved["id"])).await;
+    assert_eq!(status, StatusCode::OK, "{read}");
+    assert_eq!(saved, read);
+    // The same form again: the first order, as stored.
+    let (status, again) = api.post("/api/v1/orders", request).await;
+    assert_eq!(status, StatusCode::CREATED, "{again}");
+    assert_eq!(again, read);
+    assert_eq!(count_orders(&app).await, 1);
+}
+
 backend_tests!(
     a_walk_in_order_is_priced_numbered_and_audited,
     a_quote_prices_without_saving,
@@ -1319,4 +1361,5 @@ backend_tests!(
     a_deleted_order_goes_to_the_bin_and_keeps_its_products,
     account_set_b_orders_are_not_found_from_account_set_a,
     cooperative_prices_apply_to_the_customer_lines,
+    the_answer_to_a_save_is_the_order_as_stored,
 );

@@ -671,7 +671,8 @@ async fn create_order(
         return quote_page(&state, &user, l, None, String::new(), &input).await;
     }
     match service::create_order(&state.db, &user, &input, l).await {
-        Ok(id) => {
+        Ok(saved) => {
+            let id = saved.order.id;
             let next = if header.get("intent").map(String::as_str) == Some("save_new") {
                 "/orders/new?saved=1".to_owned()
             } else {

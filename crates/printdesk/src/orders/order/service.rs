@@ -134,13 +134,24 @@ async fn price_lines(
         Some(id) => products::customer_price_rules(ctx.db, scope, id, ctx.date).await?,
         None => Vec::new(),
     };
+    // Lines typed by code are looked up together: one read of the search index per order.
+    let by_code = products::products_by_code(
+        ctx.db,
+        scope,
+        input
+            .lines
+            .iter()
+            .filter(|raw| !raw.is_blank() && raw.product_id.is_none())
+            .map(|raw| raw.product_code.as_str()),
+    )
+    .await?;
     let mut errors = FieldErrors::new();
     let mut lines = Vec::new();
     for (index, raw) in input.lines.iter().enumerate() {
         if raw.is_blank() {
             continue;
         }
-        match price_one(ctx, raw, &rules).await {
+        match price_one(ctx, raw, &rules, &by_code) {
             Ok(mut line) => {
                 line.line_no = i64::try_from(lines.len() + 1).unwrap_or(0);
                 lines.push(line);
@@ -152,13 +163,14 @@ async fn price_lines(
     errors.into_result(lines).map_err(AppError::Invalid)
 }
 
-async fn price_one(
+fn price_one(
     ctx: &LineContext<'_>,
     raw: &LineInput,
     rules: &[crate::system::product::rules::PriceRule],
+    by_code: &HashMap<&str, ProductId>,
 ) -> AppResult<OrderLine> {
     let LineContext {
-        db,
+        db: _,
         user,
         settings,
         pricing,
@@ -166,11 +178,10 @@ async fn price_one(
         locale,
     } = *ctx;
     let places = &pricing.places;
-    let scope = user.scope();
     let product_id = match raw.product_id {
         Some(id) => ProductId(id),
-        None => match products::product_by_code(db, scope, &raw.product_code).await? {
-            Some(id) => id,
+        None => match by_code.get(raw.product_code.as_str()) {
+            Some(id) => *id,
             None => {
                 return Err(AppError::field(
                     "product",
@@ -444,6 +455,12 @@ pub async fn quote(
     })
 }
 
+/// A saved order as stored, and the decimal places to show it at.
+pub struct Saved {
+    pub order: Order,
+    pub places: DecimalPlaces,
+}
+
 /// Saves a new order as a draft (its tasks are released on save or on approval, per 任务设置).
 /// A repeated `form_nonce` returns the order made the first time, so a double-clicked save
 /// creates one order. Orders saved at the same moment are written together (`kernel::batch`).
@@ -453,11 +470,12 @@ pub async fn create_order(
     user: &CurrentUser,
     input: &OrderInput,
     locale: Locale,
-) -> AppResult<OrderId> {
-    let (header, lines, totals, settings, _) = prepare(db, user, input, locale).await?;
+) -> AppResult<Saved> {
+    let (header, lines, totals, settings, places) = prepare(db, user, input, locale).await?;
     let job = NewOrderJob {
         scope: *user.scope(),
         user_id: user.user_id,
+        user_name: user.display_name.clone(),
         header,
         lines,
         totals,
@@ -466,13 +484,18 @@ pub async fn create_order(
         release_on_save: settings.task_release == TaskRelease::OnSave,
         nonce: input.form_nonce.trim().to_owned(),
     };
-    batch::write(db, job).await
+    let order = match batch::write(db, job).await? {
+        Written::New(order) => *order,
+        Written::Earlier(id) => show_order(db, user.scope(), id).await?,
+    };
+    Ok(Saved { order, places })
 }
 
 /// A priced, checked new order waiting for the batch writer.
 struct NewOrderJob {
     scope: Scope,
     user_id: UserId,
+    user_name: String,
     header: Header,
     lines: Vec<OrderLine>,
     totals: Totals,
@@ -482,10 +505,19 @@ struct NewOrderJob {
     nonce: String,
 }
 
-impl BatchJob for NewOrderJob {
-    type Output = OrderId;
+/// What a saved job gets back.
+#[derive(Clone)]
+enum Written {
+    /// The order just written, as stored.
+    New(Box<Order>),
+    /// The form was saved before (a repeated nonce): that order, to be read.
+    Earlier(OrderId),
+}
 
-    fn write<'a>(_db: &'a Db, tx: &'a mut Tx, jobs: &'a [Self]) -> BatchFuture<'a, OrderId> {
+impl BatchJob for NewOrderJob {
+    type Output = Written;
+
+    fn write<'a>(_db: &'a Db, tx: &'a mut Tx, jobs: &'a [Self]) -> BatchFuture<'a, Written> {
         Box::pin(write_new_orders(tx, jobs))
     }
 }
@@ -518,12 +550,13 @@ enum Outcome {
 
 /// Writes a batch of new orders: numbers taken as one block per account set, then one insert
 /// per table for all of them, one audit insert and one record of the form nonces.
-async fn write_new_orders(tx: &mut Tx, jobs: &[NewOrderJob]) -> AppResult<Vec<AppResult<OrderId>>> {
+async fn write_new_orders(tx: &mut Tx, jobs: &[NewOrderJob]) -> AppResult<Vec<AppResult<Written>>> {
     let date = today()?;
     let day = date.format("%Y%m%d").to_string();
     let order_date = date.format("%Y-%m-%d").to_string();
     let now = clock::now_text();
     let mut outcomes: Vec<Option<Outcome>> = vec![None; jobs.len()];
+    let mut written: HashMap<usize, Order> = HashMap::new();
 
     // Repeats: a form saved before, or twice in this batch.
     let nonces: Vec<&str> = jobs.iter().map(|job| job.nonce.as_str()).collect();
@@ -561,7 +594,7 @@ async fn write_new_orders(tx: &mut Tx, jobs: &[NewOrderJob]) -> AppResult<Vec<Ap
         let mut to_write = Vec::with_capacity(indexes.len());
         for &i in indexes {
             match jobs[i].header.customer_id {
-                Some(id) if !live.contains(&id) => {
+                Some(id) if !live.contains_key(&id) => {
                     outcomes[i] = Some(Outcome::Refused(Refusal::CustomerGone));
                 }
                 _ => to_write.push(i),
@@ -598,9 +631,25 @@ async fn write_new_orders(tx: &mut Tx, jobs: &[NewOrderJob]) -> AppResult<Vec<Ap
                 tag_ids: &jobs[i].header.tag_ids,
             })
             .collect();
-        store::insert_children(tx, scope, &children).await?;
+        let line_ids = store::insert_children(tx, scope, &children).await?;
         for ((&i, id), row) in to_write.iter().zip(&ids).zip(&rows) {
             let job = &jobs[i];
+            let customer_name = job
+                .header
+                .customer_id
+                .and_then(|c| live.get(&c).cloned())
+                .unwrap_or_default();
+            written.insert(
+                i,
+                store::as_written(
+                    row,
+                    *id,
+                    &job.lines,
+                    &line_ids,
+                    customer_name,
+                    job.user_name.clone(),
+                ),
+            );
             if job.release_on_save {
                 task::release(tx, scope, *id, job.header.due_at.as_deref(), &now).await?;
             }
@@ -620,31 +669,37 @@ async fn write_new_orders(tx: &mut Tx, jobs: &[NewOrderJob]) -> AppResult<Vec<Ap
     audit::record_many(tx, &audit_entries).await?;
     idempotency::record_many(tx, &made).await?;
 
-    let answer = |outcome: Option<Outcome>| match outcome {
-        Some(Outcome::Saved(id)) => Ok(id),
+    let answer = |i: usize| match outcomes[i] {
+        Some(Outcome::Saved(id)) => Ok(written.get(&i).map_or(Written::Earlier(id), |order| {
+            Written::New(Box::new(order.clone()))
+        })),
         Some(Outcome::Refused(refusal)) => Err(refusal.error()),
         Some(Outcome::SameAs(_)) | None => Err(AppError::Internal(anyhow::anyhow!(
             "an order of the batch was left unwritten"
         ))),
     };
-    Ok(outcomes
-        .iter()
-        .map(|outcome| match outcome {
-            Some(Outcome::SameAs(first)) => answer(outcomes[*first]),
-            other => answer(*other),
+    Ok((0..jobs.len())
+        .map(|i| match outcomes[i] {
+            Some(Outcome::SameAs(first)) => answer(first),
+            _ => answer(i),
         })
         .collect())
 }
 
-/// Which of `ids` are live customers of the account set.
-async fn live_customers(tx: &mut Tx, scope: &Scope, ids: &[i64]) -> AppResult<HashSet<i64>> {
-    let mut live = HashSet::new();
+/// Which of `ids` are live customers of the account set, with their names.
+async fn live_customers(
+    tx: &mut Tx,
+    scope: &Scope,
+    ids: &[i64],
+) -> AppResult<HashMap<i64, String>> {
+    let mut live = HashMap::new();
     for chunk in ids.chunks(100) {
         let sql = format!(
-            "select id from customers where account_set_id = $1 and deleted_at is null and id in ({})",
+            "select id, name from customers where account_set_id = $1 and deleted_at is null and id in ({})",
             db::placeholders(2, chunk.len())
         );
-        let mut query = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)).bind(scope.id());
+        let mut query =
+            sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(sql)).bind(scope.id());
         for id in chunk {
             query = query.bind(*id);
         }
@@ -666,8 +721,8 @@ pub async fn quick_sale(
         form_nonce,
         ..OrderInput::default()
     };
-    let id = create_order(db, user, &input, locale).await?;
-    let order = show_order(db, user.scope(), id).await?;
+    let order = create_order(db, user, &input, locale).await?.order;
+    let id = order.id;
     if order.status == OrderStatus::Draft {
         act(db, user, id, OrderAction::Approve, None).await?;
     }

@@ -137,7 +137,7 @@ pub(super) async fn insert_many(
                 .bind(order.row.now)
                 .bind(order.created_by)
                 .bind(order.row.now)
-                .bind(1_i64);
+                .bind(1_i64); // version: `as_written` answers with the same
         }
         // Rows come back keyed by number (unique per account set): neither backend promises
         // their order.
@@ -156,7 +156,8 @@ pub(super) async fn insert_many(
         .collect()
 }
 
-fn rate_scaled(h: &Header) -> i64 {
+/// The tax rate as stored (a scaled quantity).
+pub(super) fn rate_scaled(h: &Header) -> i64 {
     Quantity::from_decimal(h.tax_rate).map_or(0, Quantity::scaled)
 }
 
@@ -233,13 +234,17 @@ pub(super) struct Children<'a> {
     pub tag_ids: &'a [i64],
 }
 
+/// The ids of inserted lines by (order id, line number).
+pub(super) type LineIds = HashMap<(i64, i64), i64>;
+
 /// The lines (with their processes) and tags of orders just inserted or cleared by `update`:
 /// one insert each for tags, lines and processes, however many orders and lines there are.
+/// Returns the new lines' ids.
 pub(super) async fn insert_children(
     tx: &mut Tx,
     scope: &Scope,
     orders: &[Children<'_>],
-) -> StoreResult<()> {
+) -> StoreResult<LineIds> {
     let tags: Vec<(i64, i64)> = orders
         .iter()
         .flat_map(|o| o.tag_ids.iter().map(|tag| (o.order_id.0, *tag)))
@@ -259,7 +264,7 @@ pub(super) async fn insert_children(
         .iter()
         .flat_map(|o| o.lines.iter().map(|line| (o.order_id.0, line)))
         .collect();
-    let mut line_ids: HashMap<(i64, i64), i64> = HashMap::with_capacity(lines.len());
+    let mut line_ids: LineIds = HashMap::with_capacity(lines.len());
     for chunk in lines.chunks(LINES_PER_INSERT) {
         let sql = format!(
             r#"insert into order_lines (account_set_id, order_id, line_no, product_id,
@@ -339,7 +344,7 @@ pub(super) async fn insert_children(
         }
         query.execute(&mut **tx).await?;
     }
-    Ok(())
+    Ok(line_ids)
 }
 
 #[derive(FromRow)]
@@ -548,6 +553,66 @@ pub(super) async fn find(pool: &AnyPool, scope: &Scope, id: OrderId) -> StoreRes
         version: row.version,
         lines,
     })
+}
+
+/// A new order as [`find`] reads it back, from what [`insert_many`] and [`insert_children`]
+/// wrote: the answer to a save needs no second trip to the database.
+pub(super) fn as_written(
+    new: &NewOrder<'_>,
+    id: OrderId,
+    lines: &[OrderLine],
+    line_ids: &LineIds,
+    customer_name: String,
+    created_by_name: String,
+) -> Order {
+    let h = new.row.header;
+    let t = new.row.totals;
+    let mut tag_ids = h.tag_ids.clone();
+    tag_ids.sort_unstable();
+    Order {
+        id,
+        number: new.number.clone(),
+        order_date: new.order_date.to_owned(),
+        status: new.status,
+        customer_id: h.customer_id,
+        customer_name,
+        walk_in_name: h.walk_in_name.clone(),
+        walk_in_mobile: h.walk_in_mobile.clone(),
+        contact_person: h.contact_person.clone(),
+        contact_phone: h.contact_phone.clone(),
+        category_id: h.category_id,
+        delivery_method_id: h.delivery_method_id,
+        delivery_address: h.delivery_address.clone(),
+        due_at: h.due_at.clone(),
+        sales_person_id: h.sales_person_id,
+        remarks: h.remarks.clone(),
+        tag_ids,
+        goods_amount: t.goods,
+        process_amount: t.processes,
+        management_fee: t.management_fee,
+        tax_rate: Quantity::from_scaled(rate_scaled(h)),
+        tax_inclusive: new.row.tax_inclusive,
+        tax_amount: t.tax,
+        discount: t.discount,
+        round_off: t.round_off,
+        total: t.total,
+        paid_amount: Money::ZERO,
+        shipped: false,
+        created_at: new.row.now.to_owned(),
+        created_by_name,
+        approved_at: None,
+        version: 1,
+        lines: lines
+            .iter()
+            .map(|line| OrderLine {
+                id: line_ids
+                    .get(&(id.0, line.line_no))
+                    .copied()
+                    .unwrap_or_default(),
+                ..line.clone()
+            })
+            .collect(),
+    }
 }
 
 /// The status and version of a live order, locked for the rest of the transaction.

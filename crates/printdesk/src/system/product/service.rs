@@ -585,15 +585,39 @@ impl OrderPricing {
 
 /// The live product whose code is `code` (any case), for a code typed at the counter.
 pub async fn product_by_code(db: &Db, scope: &Scope, code: &str) -> AppResult<Option<ProductId>> {
-    let key = contact::search_key(code);
-    if key.is_empty() {
-        return Ok(None);
-    }
-    let found = search_index(db, scope).await?.search(&key, 1);
-    Ok(found
+    Ok(products_by_code(db, scope, [code])
+        .await?
+        .get(code)
+        .copied())
+}
+
+/// The live products of several codes (the lines of an order) with one look at the search
+/// index; codes that name no product are left out.
+pub async fn products_by_code<'a>(
+    db: &Db,
+    scope: &Scope,
+    codes: impl IntoIterator<Item = &'a str>,
+) -> AppResult<HashMap<&'a str, ProductId>> {
+    let wanted: Vec<(&str, String)> = codes
         .into_iter()
-        .find(|line| line.code.to_lowercase() == key)
-        .map(|line| line.id))
+        .map(|code| (code, contact::search_key(code)))
+        .filter(|(_, key)| !key.is_empty())
+        .collect();
+    let mut found = HashMap::new();
+    if wanted.is_empty() {
+        return Ok(found);
+    }
+    let index = search_index(db, scope).await?;
+    for (code, key) in wanted {
+        if let Some(line) = index
+            .search(&key, 1)
+            .into_iter()
+            .find(|line| line.code.to_lowercase() == key)
+        {
+            found.insert(code, line.id);
+        }
+    }
+    Ok(found)
 }
 
 /// The cooperative price rules of a customer valid on `date` (field error `customer_id` if the
