@@ -1304,6 +1304,44 @@ async fn cooperative_prices_apply_to_the_customer_lines(backend: Backend) {
     assert_eq!(list["orders"][0]["customer_name"], "XX设计院");
 }
 
+/// A process that is not a live 工序 of the account set (another account set's, switched off, or
+/// no process at all) is refused on its line in the clerk's words, and nothing is saved.
+async fn a_process_not_live_here_is_refused_on_its_line(backend: Backend) {
+    let app = TestApp::with_setup(backend).await;
+    let api = app.api_admin().await;
+    photo(&api).await;
+    let cutting = item(&api, "process", "裁切").await;
+    let api_b = second_account_set(&app, &api).await;
+    let foreign = item(&api_b, "process", "裁切").await;
+    assert_ne!(foreign, cutting);
+    let stamping = item(&api, "process", "烫金").await;
+    let (_, stamping_item) = api
+        .get(&format!("/api/v1/settings/process/{stamping}"))
+        .await;
+    let (status, res) = api
+        .put(
+            &format!("/api/v1/settings/process/{stamping}"),
+            json!({ "name": "烫金", "attributes": stamping_item["attributes"], "is_active": false }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{res}");
+    for refused in [foreign, stamping, 999_999] {
+        let mut request = walk_in(json!([photo_line(), photo_line()]));
+        request["lines"][1]["process_ids"] = json!([cutting, refused]);
+        for path in ["/api/v1/orders", "/api/v1/orders/quote"] {
+            let (status, res) = api.post(path, request.clone()).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{path}: {res}");
+            assert_eq!(fields(&res), ["lines[1].process_ids"]);
+            assert_eq!(
+                field_message(&res, "lines[1].process_ids").as_deref(),
+                Some("勾选的工序不存在或已停用，请重新勾选。")
+            );
+        }
+    }
+    assert_eq!(count_orders(&app).await, 0);
+    assert_eq!(app.count("select count(*) from order_lines").await, 0);
+}
+
 backend_tests!(
     a_walk_in_order_is_priced_numbered_and_audited,
     a_quote_prices_without_saving,
@@ -1319,4 +1357,5 @@ backend_tests!(
     a_deleted_order_goes_to_the_bin_and_keeps_its_products,
     account_set_b_orders_are_not_found_from_account_set_a,
     cooperative_prices_apply_to_the_customer_lines,
+    a_process_not_live_here_is_refused_on_its_line,
 );
