@@ -8,7 +8,8 @@
 //   product (a fresh line is added when needed); Alt+L adds a line; Ctrl+Enter (or Alt+S, from
 //   app.js) saves;
 // - every change is priced on the server (POST /api/v1/orders/quote, debounced) and the line
-//   totals, the order totals and any error appear as you type. Nothing is saved until 保存.
+//   totals, the order totals and any error appear as you type. Nothing is saved until 保存;
+// - each line's 工序 row keeps its tick boxes in step with the product (see "processes" below).
 //
 // No libraries, no build step.
 
@@ -122,6 +123,7 @@ function fieldsOf(row) {
 
 function addRow() {
   const last = rows().at(-1);
+  const lastProcesses = processRow(last);
   const index = Number(last.dataset.line) + 1;
   const row = last.cloneNode(true);
   row.dataset.line = String(index);
@@ -140,7 +142,23 @@ function addRow() {
   }
   row.querySelector("td.line-total").textContent = "";
   grid.append(row);
+  if (lastProcesses) {
+    const processes = lastProcesses.cloneNode(true);
+    processes.dataset.processesOf = String(index);
+    for (const field of processes.querySelectorAll("[name]")) {
+      field.name = field.name.replace(/^lines\[\d+\]/, `lines[${index}]`);
+      if (field.type === "checkbox") field.checked = false;
+      else field.value = "";
+    }
+    processes.querySelector("details")?.removeAttribute("open");
+    const choices = processes.querySelector("fieldset");
+    const label = choices?.getAttribute("aria-label");
+    if (label) choices.setAttribute("aria-label", label.replace(/\d+$/, String(index + 1)));
+    processes.querySelector(".field-error").textContent = "";
+    grid.append(processes);
+  }
   wireRow(row);
+  showProcessSummary(row);
   return row;
 }
 
@@ -148,8 +166,85 @@ function productBox(row) {
   return row.querySelector("input.product-code");
 }
 
+// --- processes (工序) ------------------------------------------------------------------------
+//
+// Under each line, a row of tick boxes (the shop's processes) and a hidden `processes_for`: the
+// product code the ticks belong to. The server takes the ticks as the line's processes while the
+// line still holds that product, even when none is ticked ("no process"); otherwise the product's
+// default processes apply (`chosen_processes` in pages.rs; the same rule is in
+// `chosenProcesses`). Here, ticking a box records the product; typing another product clears the
+// ticks, and the next quote ticks the new product's defaults.
+
+function processRow(row) {
+  const next = row.nextElementSibling;
+  return next?.classList.contains("line-processes") ? next : null;
+}
+
+function processBoxes(row) {
+  return [...(processRow(row)?.querySelectorAll("input[type=checkbox]") ?? [])];
+}
+
+function processesFor(row) {
+  return processRow(row)?.querySelector("input[name$='[processes_for]']") ?? null;
+}
+
+function sameCode(a, b) {
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
+}
+
+// The process ids chosen for the line, or null for the product's defaults.
+function chosenProcesses(row) {
+  const ticked = processBoxes(row)
+    .filter((box) => box.checked)
+    .map((box) => Number(box.value));
+  const madeFor = processesFor(row)?.value.trim() ?? "";
+  if (!madeFor) return ticked.length ? ticked : null;
+  return sameCode(madeFor, productBox(row).value) ? ticked : null;
+}
+
+function showProcessSummary(row) {
+  const summary = processRow(row)?.querySelector(".processes-summary");
+  if (!summary) return;
+  const chosen = chosenProcesses(row);
+  const names = processBoxes(row)
+    .filter((box) => box.checked)
+    .map((box) => box.nextElementSibling?.firstChild?.textContent?.trim() ?? "");
+  if (chosen === null) summary.textContent = labels.processes_default ?? "";
+  else summary.textContent = names.length ? names.join("、") : (labels.processes_none ?? "");
+}
+
+// Ticks the processes a quote priced the line with, for a line whose processes nobody chose.
+function tickPriced(row, code, processes) {
+  if (chosenProcesses(row) !== null || !sameCode(code, productBox(row).value)) return;
+  const ids = new Set(processes.map((p) => p.process_id));
+  for (const box of processBoxes(row)) box.checked = ids.has(Number(box.value));
+  const madeFor = processesFor(row);
+  if (madeFor) madeFor.value = productBox(row).value.trim();
+  showProcessSummary(row);
+}
+
+function wireProcesses(row) {
+  const box = productBox(row);
+  box.addEventListener("input", () => {
+    const madeFor = processesFor(row);
+    // Ticks made before any product was typed stay; ticks of another product go.
+    if (!madeFor?.value.trim() || sameCode(madeFor.value, box.value)) return;
+    for (const tick of processBoxes(row)) tick.checked = false;
+    madeFor.value = "";
+    showProcessSummary(row);
+  });
+  for (const tick of processBoxes(row)) {
+    tick.addEventListener("change", () => {
+      const madeFor = processesFor(row);
+      if (madeFor) madeFor.value = box.value.trim();
+      showProcessSummary(row);
+    });
+  }
+}
+
 function wireRow(row) {
   const box = productBox(row);
+  wireProcesses(row);
   suggest(
     box,
     (q) => getJson(`/api/v1/products/search?q=${encodeURIComponent(q)}`),
@@ -185,7 +280,8 @@ form?.addEventListener("keydown", (event) => {
   }
   if (event.key !== "Enter" || event.defaultPrevented) return;
   const target = event.target;
-  if (target.tagName === "BUTTON" || target.tagName === "TEXTAREA") return;
+  // Enter on a <summary> opens its details (计价说明, 工序).
+  if (["BUTTON", "TEXTAREA", "SUMMARY"].includes(target.tagName)) return;
   event.preventDefault();
   const row = target.closest("tr[data-line]");
   if (target.id === "customer_q" && target.value.trim() === "") {
@@ -261,8 +357,8 @@ function body() {
       amount: get("amount"),
       override_reason: get("override_reason"),
     };
-    const processes = get("process_ids");
-    if (processes) line.process_ids = processes.split(",").map(Number).filter(Boolean);
+    const processes = chosenProcesses(row);
+    if (processes !== null) line.process_ids = processes;
     return line;
   });
   const id = (name) => (text(name) ? Number(text(name)) : null);
@@ -287,6 +383,15 @@ function showErrors(errors) {
   for (const { field, message } of errors) {
     const m = /^lines\[(\d+)\]\.(\w+)$/.exec(field);
     let input;
+    if (m && m[2] === "process_ids") {
+      // Under the line, with its tick boxes opened.
+      const line = all[Number(m[1])];
+      const processes = line ? processRow(line) : null;
+      processes?.querySelector("details")?.setAttribute("open", "");
+      const span = processes?.querySelector(".field-error");
+      if (span) span.textContent = message;
+      continue;
+    }
     if (m) {
       const name = m[2] === "product" ? "product_code" : m[2];
       input = all[Number(m[1])]?.querySelector(`[name$='[${name}]']`);
@@ -301,22 +406,33 @@ function showErrors(errors) {
   }
 }
 
-function showQuote(quote) {
-  const filled = rows().filter((row) => productBox(row).value.trim() !== "");
-  for (const row of rows()) row.querySelector("td.line-total").textContent = "";
+// `sent` is the body the quote answers: its non-blank lines are the quote's lines, in order.
+function showQuote(quote, sent) {
+  const all = rows();
+  const filled = sent.lines
+    .map((line, i) => (line.product_code ? i : -1))
+    .filter((i) => i >= 0);
+  for (const row of all) row.querySelector("td.line-total").textContent = "";
   quote.lines.forEach((line, i) => {
-    const cell = filled[i]?.querySelector("td.line-total");
+    const row = all[filled[i]];
+    const cell = row?.querySelector("td.line-total");
     if (!cell) return;
+    tickPriced(row, sent.lines[filled[i]].product_code, line.processes);
     const detail = document.createElement("div");
     detail.className = "muted";
     detail.textContent = `${line.billable_quantity} ${line.unit} × ${line.unit_price}`;
+    const processes = document.createElement("div");
+    processes.className = "muted";
+    processes.textContent = line.processes.map((p) => `${p.name} ${p.amount}`).join("、");
     const how = document.createElement("details");
     const summary = document.createElement("summary");
     summary.textContent = labels.explanation ?? "?";
     const steps = document.createElement("ol");
     steps.replaceChildren(...line.explanation.map((step) => Object.assign(document.createElement("li"), { textContent: step })));
     how.append(summary, steps);
-    cell.replaceChildren(document.createTextNode(line.line_total), detail, how);
+    cell.replaceChildren(document.createTextNode(line.line_total), detail);
+    if (line.processes.length) cell.append(processes);
+    cell.append(how);
   });
   const t = quote.totals;
   const shown = [
@@ -346,16 +462,17 @@ function showQuote(quote) {
 let asking = 0;
 const reprice = debounce(async () => {
   const ticket = ++asking;
+  const sent = body();
   const res = await fetch("/api/v1/orders/quote", {
     method: "POST",
     headers: { "content-type": "application/json", accept: "application/json", "x-csrf-token": csrf },
-    body: JSON.stringify(body()),
+    body: JSON.stringify(sent),
   });
   if (ticket !== asking) return;
   const data = await res.json().catch(() => ({}));
   if (res.ok) {
     showErrors([]);
-    showQuote(data);
+    showQuote(data, sent);
   } else if (res.status === 422) {
     // An empty order is not an error while the clerk is still typing.
     showErrors((data.errors ?? []).filter((e) => e.field !== "lines"));

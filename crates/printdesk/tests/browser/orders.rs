@@ -1,15 +1,22 @@
 //! 新建订单 through the browser (issue 4): a walk-in order priced on the server (计算), saved,
 //! approved; the order page shows the number, the lines and the totals.
 
-use crate::harness::{self, ADMIN_LOGIN, ADMIN_PASSWORD, App, Page};
+use crate::harness::{self, ADMIN_LOGIN, ADMIN_PASSWORD, App, Page, TAB};
 use crate::products::item_id;
 
 const ENTER: &str = "\u{E007}";
+const SPACE: &str = " ";
 const CONTROL: &str = "\u{E009}";
 const ALT: &str = "\u{E00A}";
 
-/// Creates a product through its form: `mode` is a pricing mode code, sizes typed in cm.
-async fn product(page: &Page, code: &str, name: &str, mode: &str, price: &str, ids: (i64, i64)) {
+/// Creates a product through its form: `mode` is a pricing mode code, sizes typed in cm,
+/// `processes` its default processes.
+async fn product(
+    page: &Page,
+    (code, name, mode, price): (&str, &str, &str, &str),
+    ids: (i64, i64),
+    processes: &[i64],
+) {
     page.open("/system/products/new").await;
     page.fill("code", code).await;
     page.fill("name", name).await;
@@ -28,6 +35,10 @@ async fn product(page: &Page, code: &str, name: &str, mode: &str, price: &str, i
     page.fill("list_price", price).await;
     if mode == "area" {
         page.fill("min_per_piece", "1").await;
+    }
+    for process in processes {
+        page.click(&format!("#processes input[value='{process}']"))
+            .await;
     }
     page.click("#save").await;
     page.wait_to_leave("/system/products/new").await;
@@ -73,14 +84,18 @@ async fn two_line_walk_in_order_by_keyboard_alone() {
         |page| async move {
             page.sign_in_by_keyboard(ADMIN_LOGIN, ADMIN_PASSWORD).await;
             page.wait_for_path("/").await;
-            product(&page, "XZ1", "写真PP", "area", "25", (category, area_unit)).await;
             product(
                 &page,
-                "ZJ1",
-                "易拉宝展架",
-                "count",
-                "45",
+                ("XZ1", "写真PP", "area", "25"),
+                (category, area_unit),
+                &[],
+            )
+            .await;
+            product(
+                &page,
+                ("ZJ1", "易拉宝展架", "count", "45"),
                 (category, piece_unit),
+                &[],
             )
             .await;
 
@@ -288,6 +303,167 @@ async fn front_desk_pages_show_an_approved_order() {
             }
             page.open("/orders/tasks").await;
             page.wait_for_text("main", "覆膜(亮膜)").await;
+        },
+    )
+    .await;
+}
+
+/// What has the keyboard focus, as `TAG name value text` (enough to tell the grid's parts apart).
+async fn focused(page: &Page) -> String {
+    let described = page
+        .client
+        .execute(
+            "const e = document.activeElement; \
+             return [e.tagName, e.name, e.value, e.textContent.trim()].filter(Boolean).join(' ');",
+            Vec::new(),
+        )
+        .await
+        .expect("describing the focused element");
+    described.as_str().unwrap_or_default().to_owned()
+}
+
+/// Presses Tab until the focused element's description starts with `wanted` (at most `limit`
+/// times).
+async fn tab_to(page: &Page, wanted: &str, limit: usize) {
+    for _ in 0..limit {
+        page.type_keys(TAB).await;
+        if focused(page).await.starts_with(wanted) {
+            return;
+        }
+    }
+    panic!(
+        "{limit} Tabs did not reach {wanted:?}; the focus is on {:?}",
+        focused(page).await
+    );
+}
+
+/// 工序 of one line changed by keyboard alone: the product's default lamination is ticked as
+/// soon as the product is priced; Tab reaches the line's 工序, Enter opens it, Tab walks the
+/// processes and Space ticks 裁切; the live total follows, and the saved order has both. Then,
+/// on a new order, typing another product over a line starts again from that product's
+/// defaults.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_process_added_to_a_line_by_keyboard_alone() {
+    let app = App::with_setup().await;
+    let category = item_id(&app, "product_category", "写真").await;
+    let area_unit = item_id(&app, "unit", "平方米").await;
+    let lamination = item_id(&app, "process", "覆膜(亮膜)").await;
+    let cutting = item_id(&app, "process", "裁切").await;
+    harness::run(
+        "a_process_added_to_a_line_by_keyboard_alone",
+        &app.base,
+        |page| async move {
+            page.sign_in_by_keyboard(ADMIN_LOGIN, ADMIN_PASSWORD).await;
+            page.wait_for_path("/").await;
+            product(
+                &page,
+                ("XZ3", "写真覆膜", "area", "25"),
+                (category, area_unit),
+                &[lamination],
+            )
+            .await;
+            product(
+                &page,
+                ("XZ4", "写真无工序", "area", "25"),
+                (category, area_unit),
+                &[],
+            )
+            .await;
+
+            page.open("/orders/new").await;
+            let processes = "tr[data-processes-of='0']";
+            assert_eq!(
+                page.text(&format!("{processes} summary")).await,
+                "工序：按产品默认"
+            );
+            let mut keys = Keys {
+                page: &page,
+                count: 0,
+            };
+            keys.enter().await; // walk-in
+            keys.pick("xz3").await;
+            keys.text("120").await;
+            keys.enter().await;
+            keys.text("100").await;
+            keys.enter().await;
+            keys.text("2").await;
+            // 2.4 m² × 25.00 = 60.00, plus the default lamination 2.4 m² × 8.00 = 19.20.
+            page.wait_for_text("#live-total", "79.20").await;
+            page.wait_for_text(&format!("{processes} summary"), "覆膜(亮膜)")
+                .await;
+            let lamination_box = page
+                .find(&format!("{processes} input[value='{lamination}']"))
+                .await;
+            assert!(lamination_box.is_selected().await.expect("tick state"));
+
+            tab_to(&page, "SUMMARY 工序", 12).await;
+            keys.enter().await;
+            page.find(&format!("{processes} details[open]")).await;
+            tab_to(&page, &format!("INPUT lines[0][process_id] {cutting}"), 30).await;
+            page.type_keys(SPACE).await;
+            // 裁切 by the perimeter: 2 × (1.2 + 1.0) × 2 = 8.8 m at 1.00 = 8.80.
+            page.wait_for_text("#live-total", "88.00").await;
+            page.wait_for_text(&format!("{processes} summary"), "覆膜(亮膜)、裁切")
+                .await;
+            assert!(lamination_box.is_selected().await.expect("tick state"));
+            page.screenshot("1-processes").await;
+
+            page.type_keys(&format!("{CONTROL}{ENTER}")).await;
+            let path = page.wait_to_leave("/orders/new").await;
+            assert!(path.contains("saved=1"), "saved: {path}");
+            let lines = page.text("#order-lines").await;
+            assert!(
+                lines.contains("覆膜(亮膜) 19.20") && lines.contains("裁切 8.80"),
+                "{lines}"
+            );
+            let totals = page.text("#order-totals").await;
+            assert!(totals.contains("88.00"), "{totals}");
+            page.screenshot("2-saved").await;
+
+            // Another product typed over a line with ticks: its own defaults, here none.
+            page.open("/orders/new").await;
+            for (name, value) in [
+                ("product_code", "xz3"),
+                ("width", "120"),
+                ("height", "100"),
+                ("quantity", "2"),
+            ] {
+                page.find(&format!("input[name='lines[0][{name}]']"))
+                    .await
+                    .send_keys(value)
+                    .await
+                    .expect("typing a line");
+            }
+            page.wait_for_text("#live-total", "79.20").await;
+            page.click(&format!("{processes} summary")).await;
+            page.click(&format!("{processes} input[value='{cutting}']"))
+                .await;
+            page.wait_for_text("#live-total", "88.00").await;
+            let retype = |code: &'static str| {
+                let page = page.clone();
+                async move {
+                    page.click("input[name='lines[0][product_code]']").await;
+                    page.type_keys(&format!("{CONTROL}a")).await;
+                    page.type_keys(code).await;
+                }
+            };
+            retype("xz4").await;
+            page.wait_for_text("#live-total", "60.00").await;
+            page.wait_for_text(&format!("{processes} summary"), "工序：无")
+                .await;
+            let cutting_box = page
+                .find(&format!("{processes} input[value='{cutting}']"))
+                .await;
+            assert!(!cutting_box.is_selected().await.expect("tick state"));
+            retype("xz3").await;
+            page.wait_for_text("#live-total", "79.20").await;
+            page.wait_for_text(&format!("{processes} summary"), "工序：覆膜(亮膜)")
+                .await;
+            assert!(!cutting_box.is_selected().await.expect("tick state"));
+            let lamination_box = page
+                .find(&format!("{processes} input[value='{lamination}']"))
+                .await;
+            assert!(lamination_box.is_selected().await.expect("tick state"));
         },
     )
     .await;

@@ -1346,6 +1346,277 @@ async fn the_answer_to_a_save_is_the_order_as_stored(backend: Backend) {
     assert_eq!(count_orders(&app).await, 1);
 }
 
+/// The fields a browser without JavaScript sends for the form `id` of `page`: every named input
+/// (tick boxes only when ticked) and each select's selected option, in page order.
+fn form_fields(page: &str, id: &str) -> Vec<(String, String)> {
+    let at = page
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no form {id}"));
+    let start = page[..at].rfind("<form").unwrap();
+    let form = &page[start..start + page[start..].find("</form>").unwrap()];
+    let attr = |tag: &str, name: &str| -> Option<String> {
+        let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+        let value = &tag[at..at + tag[at..].find('"')?];
+        Some(
+            value
+                .replace("&#34;", "\"")
+                .replace("&#39;", "'")
+                .replace("&#60;", "<")
+                .replace("&#62;", ">")
+                .replace("&quot;", "\"")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&#38;", "&")
+                .replace("&amp;", "&"),
+        )
+    };
+    let flag = |tag: &str, name: &str| {
+        tag.split(|c: char| c.is_whitespace() || c == '>')
+            .any(|word| word == name)
+    };
+    let mut fields = Vec::new();
+    let mut select: Option<(String, Option<String>)> = None;
+    let mut rest = form;
+    while let Some(at) = rest.find('<') {
+        rest = &rest[at..];
+        let tag = &rest[..=rest.find('>').unwrap()];
+        rest = &rest[tag.len()..];
+        if tag.starts_with("<input") {
+            let Some(name) = attr(tag, "name") else {
+                continue;
+            };
+            let kind = attr(tag, "type").unwrap_or_default();
+            if (kind == "checkbox" || kind == "radio") && !flag(tag, "checked") {
+                continue;
+            }
+            let default = if kind == "checkbox" { "on" } else { "" };
+            fields.push((name, attr(tag, "value").unwrap_or(default.to_owned())));
+        } else if tag.starts_with("<select") {
+            select = attr(tag, "name").map(|name| (name, None));
+        } else if tag.starts_with("<option") {
+            if let Some((_, chosen)) = select.as_mut()
+                && (chosen.is_none() || flag(tag, "selected"))
+            {
+                *chosen = Some(attr(tag, "value").unwrap_or_default());
+            }
+        } else if tag.starts_with("</select")
+            && let Some((name, chosen)) = select.take()
+        {
+            fields.push((name, chosen.unwrap_or_default()));
+        }
+    }
+    fields
+}
+
+/// Borrowed pairs for `post_form`.
+fn refs(fields: &[(String, String)]) -> Vec<(&str, &str)> {
+    fields
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+        .collect()
+}
+
+/// The process ids ticked on line `index` of the entry form's `fields`.
+fn ticked(fields: &[(String, String)], index: usize) -> Vec<i64> {
+    let name = format!("lines[{index}][process_id]");
+    fields
+        .iter()
+        .filter(|(field, _)| *field == name)
+        .map(|(_, id)| id.parse().unwrap())
+        .collect()
+}
+
+/// The process ids of each line of an order as read back.
+fn line_processes(order: &Value) -> Vec<Vec<i64>> {
+    order["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|line| {
+            line["processes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["process_id"].as_i64().unwrap())
+                .collect()
+        })
+        .collect()
+}
+
+/// 工序 ticked on the entry form, which works without JavaScript: the ticks made for the product
+/// on the line are its processes (a default taken off, others added), no tick left is no process,
+/// no choice yet is the product's defaults. Approval makes one task per ticked process; editing
+/// the draft shows the ticks and saving the form as shown keeps them; another account set's
+/// process is refused on its line, opened to show why.
+async fn a_lines_processes_are_ticked_on_the_form(backend: Backend) {
+    let app = TestApp::with_setup(backend).await;
+    let api = app.api_admin().await;
+    photo(&api).await; // 覆膜(亮膜) by default
+    let lamination = item(&api, "process", "覆膜(亮膜)").await;
+    let cutting = item(&api, "process", "裁切").await;
+    let binding = item(&api, "process", "装订(胶装)").await;
+    let admin = app.sign_in_admin().await;
+    let (_, page) = admin.get_text("/orders/new").await;
+    let offered = format!("name=\"lines[0][process_id]\" value=\"{cutting}\"");
+    assert!(page.contains(&offered), "every line offers the processes");
+    let nonce = hidden(&page, "form_nonce");
+    let line = |i: usize, field: &str| format!("lines[{i}][{field}]");
+    let mut typed: Vec<(String, String)> = vec![
+        ("form_nonce".into(), nonce.clone()),
+        ("due_at".into(), DUE.into()),
+    ];
+    for i in 0..3 {
+        for (field, value) in [
+            ("product_code", "XZ-01"),
+            ("width", "60"),
+            ("height", "80"),
+            ("dimension_unit", "cm"),
+            ("quantity", "2"),
+        ] {
+            typed.push((line(i, field), value.into()));
+        }
+    }
+    // Line 1: cutting and binding added, the default lamination left unticked.
+    typed.push((line(0, "processes_for"), "XZ-01".into()));
+    typed.push((line(0, "process_id"), cutting.to_string()));
+    typed.push((line(0, "process_id"), binding.to_string()));
+    // Line 2: every box unticked for this product: no process at all.
+    typed.push((line(1, "processes_for"), "xz-01".into()));
+    // Line 3 chose nothing: the product's default. 计算 shows each line's ticks.
+    let with_intent = |intent: &str| {
+        let mut all = typed.clone();
+        all.push(("intent".into(), intent.into()));
+        all
+    };
+    let res = admin
+        .post_form("/orders", &refs(&with_intent("quote")))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let shown = form_fields(&res.text().await.unwrap(), "order-form");
+    assert_eq!(ticked(&shown, 0), [cutting, binding]);
+    assert_eq!(ticked(&shown, 1), Vec::<i64>::new());
+    assert_eq!(ticked(&shown, 2), [lamination]);
+    assert_eq!(count_orders(&app).await, 0);
+    // 保存.
+    let res = admin
+        .post_form("/orders", &refs(&with_intent("save")))
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        res.text().await.unwrap()
+    );
+    let id = location(&res)
+        .split('?')
+        .next()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .parse::<i64>()
+        .unwrap();
+    let (_, order) = api.get(&format!("/api/v1/orders/{id}")).await;
+    assert_eq!(
+        line_processes(&order),
+        [vec![cutting, binding], vec![], vec![lamination]]
+    );
+    assert_eq!(order["lines"][1]["process_amount"], "0.00");
+    assert_eq!(order["lines"][1]["line_total"], order["lines"][1]["amount"]);
+    // Editing the draft shows the same ticks, and saving the form as shown keeps them.
+    let (status, page) = admin.get_text(&format!("/orders/{id}/edit")).await;
+    assert_eq!(status, StatusCode::OK);
+    let mut shown = form_fields(&page, "order-form");
+    assert_eq!(ticked(&shown, 0), [cutting, binding]);
+    assert_eq!(ticked(&shown, 1), Vec::<i64>::new());
+    assert_eq!(ticked(&shown, 2), [lamination]);
+    shown.push(("intent".into(), "save".into()));
+    let res = admin
+        .post_form_raw(&format!("/orders/{id}"), &refs(&shown))
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        res.text().await.unwrap()
+    );
+    let (_, edited) = api.get(&format!("/api/v1/orders/{id}")).await;
+    assert_eq!(edited["version"], 2);
+    assert_eq!(line_processes(&edited), line_processes(&order));
+    assert_eq!(edited["totals"], order["totals"]);
+    // 审核: one task per ticked process, none for the line without.
+    let res = admin
+        .post_form(&format!("/orders/{id}/actions/approve"), &[])
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let task_names: Vec<String> =
+        sqlx::query_scalar("select process_name from tasks where order_id = $1 order by id")
+            .bind(id)
+            .fetch_all(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(task_names, ["裁切", "装订(胶装)", "覆膜(亮膜)"]);
+    // Another account set's process, ticked on a forged form.
+    let api_b = second_account_set(&app, &api).await;
+    let foreign = item(&api_b, "process", "裁切").await.to_string();
+    let (_, page) = admin.get_text("/orders/new").await;
+    let mut forged = typed[..7].to_vec();
+    forged[0].1 = hidden(&page, "form_nonce");
+    forged.push((line(0, "processes_for"), "XZ-01".into()));
+    forged.push((line(0, "process_id"), foreign));
+    forged.push(("intent".into(), "save".into()));
+    let res = admin.post_form("/orders", &refs(&forged)).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains("<details class=\"processes\" open>"),
+        "opened"
+    );
+    assert!(
+        page.contains("<span class=\"field-error\">勾选的工序不存在或已停用，请重新勾选。</span>"),
+        "the line says why"
+    );
+    assert_eq!(count_orders(&app).await, 1);
+}
+
+/// A process that is not a live 工序 of the account set (another account set's, switched off, or
+/// no process at all) is refused on its line in the clerk's words, and nothing is saved.
+async fn a_process_not_live_here_is_refused_on_its_line(backend: Backend) {
+    let app = TestApp::with_setup(backend).await;
+    let api = app.api_admin().await;
+    photo(&api).await;
+    let cutting = item(&api, "process", "裁切").await;
+    let api_b = second_account_set(&app, &api).await;
+    let foreign = item(&api_b, "process", "裁切").await;
+    assert_ne!(foreign, cutting);
+    let stamping = item(&api, "process", "烫金").await;
+    let (_, stamping_item) = api
+        .get(&format!("/api/v1/settings/process/{stamping}"))
+        .await;
+    let (status, res) = api
+        .put(
+            &format!("/api/v1/settings/process/{stamping}"),
+            json!({ "name": "烫金", "attributes": stamping_item["attributes"], "is_active": false }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{res}");
+    for refused in [foreign, stamping, 999_999] {
+        let mut request = walk_in(json!([photo_line(), photo_line()]));
+        request["lines"][1]["process_ids"] = json!([cutting, refused]);
+        for path in ["/api/v1/orders", "/api/v1/orders/quote"] {
+            let (status, res) = api.post(path, request.clone()).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{path}: {res}");
+            assert_eq!(fields(&res), ["lines[1].process_ids"]);
+            assert_eq!(
+                field_message(&res, "lines[1].process_ids").as_deref(),
+                Some("勾选的工序不存在或已停用，请重新勾选。")
+            );
+        }
+    }
+    assert_eq!(count_orders(&app).await, 0);
+    assert_eq!(app.count("select count(*) from order_lines").await, 0);
+}
+
 backend_tests!(
     a_walk_in_order_is_priced_numbered_and_audited,
     a_quote_prices_without_saving,
@@ -1362,4 +1633,6 @@ backend_tests!(
     account_set_b_orders_are_not_found_from_account_set_a,
     cooperative_prices_apply_to_the_customer_lines,
     the_answer_to_a_save_is_the_order_as_stored,
+    a_process_not_live_here_is_refused_on_its_line,
+    a_lines_processes_are_ticked_on_the_form,
 );

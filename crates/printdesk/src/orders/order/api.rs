@@ -43,7 +43,7 @@ pub struct LineBody {
     unit_price: String,
     amount: String,
     override_reason: String,
-    /// Omitted: the product's default processes.
+    /// The line's processes (工序); omitted: the product's defaults; `[]`: none.
     process_ids: Option<Vec<i64>>,
     remarks: String,
 }

@@ -23,7 +23,10 @@ use crate::kernel::spreadsheet::{self, Cell, ColumnKind, Table};
 use crate::kernel::web::{
     AppState, Form, IdPath, Query, query_string, render, see_other, unprocessable,
 };
-use crate::system::settings_list::{self, DELIVERY_METHOD, FEATURE_TAG, ORDER_CATEGORY, TAX_RATE};
+use crate::system::product::service as products;
+use crate::system::settings_list::{
+    self, DELIVERY_METHOD, FEATURE_TAG, ORDER_CATEGORY, PROCESS, TAX_RATE,
+};
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
@@ -68,14 +71,34 @@ pub struct GridRow {
     /// `m` for rows read back from a saved order (stored in metres); empty: the product's unit.
     pub dimension_unit: String,
     pub pages: String,
-    /// The line's processes as comma-separated ids; empty: the product's defaults.
-    pub process_ids: String,
+    /// The processes ticked on the line.
+    pub process_ids: Vec<i64>,
+    /// The product code the ticks were made for: the ticks are the line's processes while the
+    /// line still holds that product. Empty: nothing chosen yet, the product's defaults apply.
+    pub processes_for: String,
+    /// The ticked processes' names as the closed 工序 control shows them.
+    pub processes_summary: String,
     /// Priced figures, empty until priced.
     pub billable: String,
     pub priced_unit_price: String,
     pub priced_total: String,
     pub processes: String,
     pub explanation: Vec<String>,
+}
+
+impl GridRow {
+    fn is_ticked(&self, process_id: &i64) -> bool {
+        self.process_ids.contains(process_id)
+    }
+}
+
+/// A process (工序) every line of the grid offers as a tick box.
+pub struct ProcessChoice {
+    pub id: i64,
+    pub name: String,
+    /// False for a process switched off in 工序 since a saved line took it: still shown, so the
+    /// clerk sees it and can untick it.
+    pub is_active: bool,
 }
 
 #[derive(Template)]
@@ -102,6 +125,7 @@ struct OrderFormPage {
     tax_rates: Vec<Choice>,
     tags: Vec<Choice>,
     rows: Vec<GridRow>,
+    processes: Vec<ProcessChoice>,
     totals: Vec<(String, String)>,
     errors: FieldErrors,
     can_override: bool,
@@ -120,6 +144,8 @@ impl OrderFormPage {
             ("tax_amount", "order.tax_amount"),
             ("round_off", "order.round_off"),
             ("total", "order.total"),
+            ("processes_default", "order.processes_default"),
+            ("processes_none", "order.processes_none"),
         ];
         let map: serde_json::Map<String, serde_json::Value> = keys
             .iter()
@@ -260,10 +286,13 @@ fn qty(q: Quantity) -> String {
     }
 }
 
-/// Reads the entry form: header fields by name, grid fields as `lines[i][field]`.
+/// Reads the entry form: header fields by name, grid fields as `lines[i][field]`. A line's
+/// processes come as repeated `lines[i][process_id]` tick boxes with `lines[i][processes_for]`,
+/// the product code they were ticked for (see [`chosen_processes`]).
 fn read_form(pairs: &[(String, String)]) -> (OrderInput, BTreeMap<String, String>) {
     let mut header: BTreeMap<String, String> = BTreeMap::new();
     let mut lines: BTreeMap<usize, LineInput> = BTreeMap::new();
+    let mut ticks: BTreeMap<usize, (Vec<i64>, String)> = BTreeMap::new();
     let mut tag_ids = Vec::new();
     for (key, value) in pairs {
         if let Some(rest) = key.strip_prefix("lines[")
@@ -288,13 +317,15 @@ fn read_form(pairs: &[(String, String)]) -> (OrderInput, BTreeMap<String, String
                 "remarks" => line.remarks = value,
                 "dimension_unit" => line.dimension_unit = value,
                 "pages" => line.pages = value,
-                "process_ids" => {
-                    let ids: Vec<i64> = value
-                        .split(',')
-                        .filter_map(|id| id.trim().parse().ok())
-                        .collect();
-                    line.process_ids = (!value.trim().is_empty()).then_some(ids);
+                "process_id" => {
+                    let ticked = &mut ticks.entry(index).or_default().0;
+                    if let Ok(id) = value.trim().parse()
+                        && !ticked.contains(&id)
+                    {
+                        ticked.push(id);
+                    }
                 }
+                "processes_for" => ticks.entry(index).or_default().1 = value,
                 _ => {}
             }
         } else if key == "tag_ids" {
@@ -303,6 +334,11 @@ fn read_form(pairs: &[(String, String)]) -> (OrderInput, BTreeMap<String, String
             }
         } else {
             header.insert(key.clone(), value.clone());
+        }
+    }
+    for (index, (ticked, processes_for)) in ticks {
+        if let Some(line) = lines.get_mut(&index) {
+            line.process_ids = chosen_processes(&line.product_code, &processes_for, ticked);
         }
     }
     let get = |k: &str| header.get(k).cloned().unwrap_or_default();
@@ -326,6 +362,21 @@ fn read_form(pairs: &[(String, String)]) -> (OrderInput, BTreeMap<String, String
         form_nonce: get("form_nonce"),
     };
     (input, header)
+}
+
+/// The processes the clerk chose for a line, or `None` for the product's defaults. The ticks
+/// count when they were made for the product now on the line (`processes_for`, any case), even
+/// when none is left ticked: that is "no process on this line". Ticks on a line that had no
+/// product yet count when there are some. A product changed since the ticks were made (typed over
+/// without JavaScript, which would have reset them) gets its own defaults.
+fn chosen_processes(product_code: &str, processes_for: &str, ticked: Vec<i64>) -> Option<Vec<i64>> {
+    let processes_for = processes_for.trim();
+    if processes_for.is_empty() {
+        return (!ticked.is_empty()).then_some(ticked);
+    }
+    processes_for
+        .eq_ignore_ascii_case(product_code.trim())
+        .then_some(ticked)
 }
 
 async fn choices(
@@ -383,22 +434,22 @@ fn grid_row(index: usize, line: &LineInput) -> GridRow {
         remarks: line.remarks.clone(),
         dimension_unit: line.dimension_unit.clone(),
         pages: line.pages.clone(),
-        process_ids: line
-            .process_ids
-            .as_ref()
-            .map(|ids| {
-                ids.iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join(",")
-            })
-            .unwrap_or_default(),
+        process_ids: line.process_ids.clone().unwrap_or_default(),
+        processes_for: if line.process_ids.is_some() {
+            line.product_code.trim().to_owned()
+        } else {
+            String::new()
+        },
         ..GridRow::default()
     }
 }
 
 fn priced_row(row: &mut GridRow, line: &OrderLine, places: &DecimalPlaces) {
     row.product_name = line.product_name.clone();
+    // What was priced is what the boxes show, and from now on the clerk's choice for this
+    // product: unticking every box must mean "no process", not "the defaults".
+    row.process_ids = line.processes.iter().map(|p| p.process_id).collect();
+    row.processes_for = row.product_code.trim().to_owned();
     row.billable = format!("{} {}", qty(line.billable_quantity), line.unit_name);
     row.priced_unit_price = line.unit_price.format(places.unit_price);
     row.priced_total = line.line_total.format(places.amount);
@@ -510,6 +561,7 @@ async fn form_page(
             ..GridRow::default()
         });
     }
+    let processes = process_choices(state, user, l, &mut rows).await?;
     let customer_label = match input.customer_id {
         Some(cid) => crate::customers::customer::service::show_customer(
             &state.db,
@@ -555,6 +607,7 @@ async fn form_page(
         tax_rates,
         tags: choices(state, user, &FEATURE_TAG, &input.tag_ids).await?,
         rows,
+        processes,
         totals: priced
             .map(|q| totals_rows(l, &q.totals, &q.places))
             .unwrap_or_default(),
@@ -562,6 +615,76 @@ async fn form_page(
         can_override: user.can(Permission::ORDER_PRICE_OVERRIDE) && settings.allow_price_override,
         shell,
     })
+}
+
+/// The processes every line offers (the live 工序 items, and any switched off since a line took
+/// them), with each row's ticks settled: a row with a product and no choice yet shows that
+/// product's live default processes, as pricing would apply them.
+async fn process_choices(
+    state: &AppState,
+    user: &CurrentUser,
+    l: Locale,
+    rows: &mut [GridRow],
+) -> AppResult<Vec<ProcessChoice>> {
+    let items = settings_list::service::list_items(&state.db, user.scope(), &PROCESS).await?;
+    let live: Vec<i64> = items
+        .iter()
+        .filter(|line| line.item.is_active)
+        .map(|line| line.item.id)
+        .collect();
+    for row in rows.iter_mut() {
+        let code = row.product_code.trim();
+        if !row.processes_for.is_empty() || code.is_empty() {
+            continue;
+        }
+        let Some(product_id) = products::product_by_code(&state.db, user.scope(), code).await?
+        else {
+            continue;
+        };
+        let product = match products::show_product(&state.db, user.scope(), product_id).await {
+            Ok(product) => product,
+            // Binned since the search index was built: the line says so when it is priced.
+            Err(AppError::NotFound) => continue,
+            Err(err) => return Err(err),
+        };
+        row.process_ids = product
+            .process_ids
+            .into_iter()
+            .filter(|id| live.contains(id))
+            .collect();
+        row.processes_for = code.to_owned();
+    }
+    let names: BTreeMap<i64, &str> = items
+        .iter()
+        .map(|line| (line.item.id, line.item.name.as_str()))
+        .collect();
+    for row in rows.iter_mut() {
+        row.processes_summary = if row.processes_for.is_empty() {
+            l.t("order.processes_default")
+        } else if row.process_ids.is_empty() {
+            l.t("order.processes_none")
+        } else {
+            row.process_ids
+                .iter()
+                .map(|id| names.get(id).copied().unwrap_or_default())
+                .collect::<Vec<_>>()
+                .join("、")
+        };
+    }
+    Ok(items
+        .iter()
+        .filter(|line| {
+            line.item.is_active
+                || rows
+                    .iter()
+                    .any(|row| row.process_ids.contains(&line.item.id))
+        })
+        .map(|line| ProcessChoice {
+            id: line.item.id,
+            name: line.item.name.clone(),
+            is_active: line.item.is_active,
+        })
+        .collect())
 }
 
 async fn new_order(
@@ -1327,4 +1450,46 @@ async fn export_orders(
         Cell::Money(Money::from_scaled(sum)),
     ]);
     spreadsheet::export(&table)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::read_form;
+
+    /// Reads one line of the form with `product_code`, `processes_for` (absent when `None`) and
+    /// the `ticked` boxes, and checks the processes the line asks for (`None`: the defaults).
+    #[track_caller]
+    fn check(
+        product_code: &str,
+        processes_for: Option<&str>,
+        ticked: &[&str],
+        expected: Option<&[i64]>,
+    ) {
+        let mut pairs = vec![("lines[0][product_code]".to_owned(), product_code.to_owned())];
+        if let Some(code) = processes_for {
+            pairs.push(("lines[0][processes_for]".to_owned(), code.to_owned()));
+        }
+        for id in ticked {
+            pairs.push(("lines[0][process_id]".to_owned(), (*id).to_owned()));
+        }
+        let (input, _) = read_form(&pairs);
+        assert_eq!(input.lines[0].process_ids.as_deref(), expected);
+    }
+
+    #[test]
+    fn ticks_are_the_processes_of_the_product_they_were_made_for() {
+        // Nothing chosen yet: the product's defaults.
+        check("XZ-01", None, &[], None);
+        check("XZ-01", Some(""), &[], None);
+        // Every box unticked for this product: no process at all.
+        check("XZ-01", Some("XZ-01"), &[], Some(&[]));
+        check("XZ-01", Some(" xz-01 "), &["7", "9"], Some(&[7, 9]));
+        // Ticked before the line showed a product's processes.
+        check("XZ-01", Some(""), &["7"], Some(&[7]));
+        check("XZ-01", None, &["7"], Some(&[7]));
+        // The product was typed over since: the new product's defaults.
+        check("ZJ-01", Some("XZ-01"), &["7"], None);
+        // Repeats and junk are dropped.
+        check("XZ-01", Some("XZ-01"), &["7", "7", "x", "9"], Some(&[7, 9]));
+    }
 }

@@ -190,6 +190,16 @@ fn price_one(
             }
         },
     };
+    // Processes ticked by hand must be live 工序 of this account set: another account set's id,
+    // or one deleted or switched off since the form was opened, is refused on the line.
+    if let Some(ids) = &raw.process_ids
+        && ids.iter().any(|id| !pricing.is_active_process(*id))
+    {
+        return Err(AppError::field(
+            "process_ids",
+            Message::new("order.process_unknown"),
+        ));
+    }
     let negotiated_or_override = raw.unit_price.trim().to_owned();
     let request = PreviewInput {
         product_id,

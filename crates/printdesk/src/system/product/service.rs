@@ -561,6 +561,13 @@ impl OrderPricing {
         })
     }
 
+    /// Whether `id` is an active 工序 item of the account set.
+    pub fn is_active_process(&self, id: i64) -> bool {
+        self.processes
+            .iter()
+            .any(|line| line.item.id == id && line.item.is_active)
+    }
+
     fn processes_by_id(&self, ids: &[i64]) -> (Vec<ProcessPricing>, bool) {
         let mut found = Vec::with_capacity(ids.len());
         let mut missing = false;
