@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{Any, AnyPool, ConnectOptions, Executor};
+use sqlx::{Any, AnyPool, ConnectOptions, Connection, Executor};
 
 /// A write transaction. Dropping it without `commit` rolls it back: that is how a failed use case
 /// leaves nothing half-saved.
@@ -142,6 +142,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0010_product_size_limits.sql"),
         postgres: include_str!("../../migrations/postgres/0010_product_size_limits.sql"),
     },
+    Migration {
+        version: 11,
+        name: "order_list_live_index",
+        sqlite: include_str!("../../migrations/sqlite/0011_order_list_live_index.sql"),
+        postgres: include_str!("../../migrations/postgres/0011_order_list_live_index.sql"),
+    },
 ];
 
 /// Versions and names of the embedded migrations, for the tidy test and `printdesk migrate`.
@@ -156,6 +162,9 @@ pub fn sqlite_url(data_dir: &Path) -> String {
         data_dir.join("printdesk.db").display()
     )
 }
+
+/// How long a pooled connection may sit unused before it is pinged on its next loan.
+const IDLE_BEFORE_PING: Duration = Duration::from_secs(10);
 
 impl Db {
     /// Connects to `url` (`sqlite://…` or `postgres://…`). For SQLite the file is created if
@@ -204,6 +213,20 @@ impl Db {
             .max_connections(max_connections)
             .min_connections(0)
             .acquire_timeout(Duration::from_secs(10))
+            // sqlx pings every connection before lending it: one more round trip per query
+            // (to PostgreSQL, or to the SQLite connection's thread) — a tenth of an order
+            // save's CPU (docs/performance.md). A connection that has just been used is
+            // alive; only one idle for a while is checked, so one dropped by a restarted
+            // server is still replaced before it fails a request.
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for >= IDLE_BEFORE_PING {
+                        conn.ping().await?;
+                    }
+                    Ok(true)
+                })
+            })
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {

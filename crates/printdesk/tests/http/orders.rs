@@ -1302,6 +1302,13 @@ async fn cooperative_prices_apply_to_the_customer_lines(backend: Backend) {
         .await;
     assert_eq!(list["total"], 1);
     assert_eq!(list["orders"][0]["customer_name"], "XX设计院");
+    // So does free text with part of the customer's name (设计院).
+    let (_, list) = api
+        .get("/api/v1/orders?q=%E8%AE%BE%E8%AE%A1%E9%99%A2")
+        .await;
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["total_amount"], "49.60");
+    assert_eq!(list["orders"][0]["customer_name"], "XX设计院");
 }
 
 /// The answer to a save is built from what was written, not read back: it must be exactly what
