@@ -184,6 +184,7 @@ async fn write_all<J: BatchJob>(db: Db, jobs: Vec<J>) -> Vec<AppResult<J::Output
 }
 
 async fn write_in_one<J: BatchJob>(db: &Db, jobs: &[J]) -> AppResult<Vec<AppResult<J::Output>>> {
+    let started = std::time::Instant::now();
     let mut tx = db.begin_write().await?;
     let results = J::write(db, &mut tx, jobs).await?;
     if results.len() != jobs.len() {
@@ -194,5 +195,10 @@ async fn write_in_one<J: BatchJob>(db: &Db, jobs: &[J]) -> AppResult<Vec<AppResu
         )));
     }
     tx.commit().await?;
+    tracing::debug!(
+        jobs = jobs.len(),
+        micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+        "batch written"
+    );
     Ok(results)
 }

@@ -163,6 +163,20 @@ pub fn sqlite_url(data_dir: &Path) -> String {
     )
 }
 
+/// Prepared statements kept per PostgreSQL connection. sqlx keeps 100; a batch of new orders
+/// alone has some 80 statement texts (a multi-row insert is a new text for each row count), and a
+/// statement pushed out is parsed and planned again on its next use.
+const PG_STATEMENT_CACHE: usize = 1000;
+
+/// `url` with a larger statement cache for PostgreSQL, unless the URL sets one.
+fn with_statement_cache(url: &str, backend: Backend) -> String {
+    if backend != Backend::Postgres || url.contains("statement-cache-capacity=") {
+        return url.to_owned();
+    }
+    let joint = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{joint}statement-cache-capacity={PG_STATEMENT_CACHE}")
+}
+
 /// How long a pooled connection may sit unused before it is pinged on its next loan.
 const IDLE_BEFORE_PING: Duration = Duration::from_secs(10);
 
@@ -178,7 +192,8 @@ impl Db {
         } else {
             anyhow::bail!("unsupported database URL (expected sqlite:// or postgres://)");
         };
-        let options = AnyConnectOptions::from_str(url)
+        let url = with_statement_cache(url, backend);
+        let options = AnyConnectOptions::from_str(&url)
             .context("parsing the database URL")?
             .log_statements(tracing::log::LevelFilter::Trace)
             .log_slow_statements(tracing::log::LevelFilter::Warn, Duration::from_millis(500));
@@ -493,7 +508,23 @@ pub async fn next_in_sequence(
 
 #[cfg(test)]
 mod tests {
-    use super::value_rows;
+    use super::{Backend, value_rows, with_statement_cache};
+
+    #[test]
+    fn postgres_urls_get_a_larger_statement_cache_unless_they_set_one() {
+        assert_eq!(
+            with_statement_cache("postgres://root@127.0.0.1/shop", Backend::Postgres),
+            "postgres://root@127.0.0.1/shop?statement-cache-capacity=1000"
+        );
+        assert_eq!(
+            with_statement_cache("postgres://h/shop?sslmode=require", Backend::Postgres),
+            "postgres://h/shop?sslmode=require&statement-cache-capacity=1000"
+        );
+        let own = "postgres://h/shop?statement-cache-capacity=50";
+        assert_eq!(with_statement_cache(own, Backend::Postgres), own);
+        let sqlite = "sqlite://data/printdesk.db?mode=rwc";
+        assert_eq!(with_statement_cache(sqlite, Backend::Sqlite), sqlite);
+    }
 
     #[test]
     fn value_rows_repeat_the_shared_placeholders_and_number_the_rest() {
