@@ -272,7 +272,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let db = Db::connect(&url, 2).await?;
             backup(&db, &url, &out).await?;
             println!("backup written to {}", out.display());
-            if crate::orders::artwork::storage::S3Settings::from_env().is_some() {
+            if crate::kernel::storage::S3Settings::from_env().is_some() {
                 println!(
                     "order files are in the S3 bucket: back it up with the bucket's own tools"
                 );

@@ -8,6 +8,7 @@
 //! - `web`, `shell`, `assets`: router, middleware, extractors, the page shell, static files.
 //! - `audit`, `recycle_bin`, `idempotency`: mechanisms any document uses.
 //! - `clock`: the timestamp format.
+//! - `storage`: the file store (a local folder or an S3 bucket) for uploaded files.
 
 pub mod assets;
 pub mod audit;
@@ -23,5 +24,6 @@ pub mod money;
 pub mod recycle_bin;
 pub mod shell;
 pub mod spreadsheet;
+pub mod storage;
 pub mod tenancy;
 pub mod web;

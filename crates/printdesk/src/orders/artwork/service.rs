@@ -3,7 +3,6 @@
 use tracing::instrument;
 
 use super::rules::{self, Inspection};
-use super::storage;
 use super::store::{self, NewOrderFile};
 use super::{OrderFile, OrderFileId};
 use crate::kernel::audit;
@@ -12,10 +11,14 @@ use crate::kernel::clock;
 use crate::kernel::db::Db;
 use crate::kernel::error::{AppError, AppResult};
 use crate::kernel::i18n::Message;
+use crate::kernel::storage;
 use crate::kernel::tenancy::Scope;
 use crate::kernel::web::Config;
 use crate::orders::order::rules::OrderStatus;
 use crate::orders::order::{OrderId, service as orders};
+
+/// Where order files are kept in the file store: `order-files/<account set>/<token>.<ext>`.
+const STORAGE_PREFIX: &str = "order-files";
 
 /// The longest file name kept; longer ones are cut (the stored key never depends on it).
 const MAX_FILE_NAME_CHARS: usize = 200;
@@ -62,7 +65,7 @@ pub async fn attach_file(
     }
     let inspection = inspect(db, scope, file_name, &bytes).await?;
     let file_name = kept_name(file_name, inspection.kind.extension());
-    let key = storage::new_key(scope.id(), inspection.kind.extension());
+    let key = storage::new_key(STORAGE_PREFIX, scope.id(), inspection.kind.extension());
     let store = storage::for_config(config)?;
     let n_bytes = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
     store.put(&key, bytes).await?;

@@ -1,9 +1,12 @@
-//! Where the bytes of order files live: a folder under the data directory (the default), or an
-//! S3-compatible bucket (MinIO, 阿里云 OSS, 腾讯云 COS, AWS) when `PRINTDESK_S3_BUCKET` is set.
+//! The file store: where the bytes of uploaded files live, a folder under the data directory
+//! (the default) or an S3-compatible bucket (MinIO, 阿里云 OSS, 腾讯云 COS, AWS) when
+//! `PRINTDESK_S3_BUCKET` is set (DESIGN.md "Shape": one storage interface for every server).
 //!
-//! Keys are random (`order-files/<account set>/<token>.<ext>`), never the customer's file name,
-//! so a name cannot climb out of the folder or collide. The database row holds the key; this
-//! module knows nothing of orders. The S3 client is `object_store`'s, not ours.
+//! Keys are random (`<kind>/<account set>/<token>.<ext>`, e.g. `order-files/7/…pdf`), never the
+//! customer's file name, so a name cannot climb out of the folder or collide. A database row
+//! holds the key; this module knows nothing of the documents that own files. It lives in the
+//! kernel so that mechanisms such as the recycle bin can remove a document's files without
+//! knowing its chapter. The S3 client is `object_store`'s, not ours.
 
 use std::future::Future;
 use std::path::PathBuf;
@@ -48,10 +51,11 @@ pub fn for_config(config: &Config) -> anyhow::Result<Arc<dyn Storage>> {
     }
 }
 
-/// A fresh random key for a file of `extension` in an account set.
-pub fn new_key(account_set_id: i64, extension: &str) -> String {
+/// A fresh random key for a file of `extension` in an account set, under `prefix` (the kind of
+/// file, e.g. `order-files`).
+pub fn new_key(prefix: &str, account_set_id: i64, extension: &str) -> String {
     format!(
-        "order-files/{account_set_id}/{}.{extension}",
+        "{prefix}/{account_set_id}/{}.{extension}",
         crate::kernel::auth::random_token()
     )
 }
@@ -242,7 +246,7 @@ mod tests {
             crate::kernel::auth::random_token()
         ));
         let storage = LocalFolder::new(root.clone());
-        let key = new_key(1, "pdf");
+        let key = new_key("order-files", 1, "pdf");
         storage.put(&key, b"%PDF-1.5".to_vec()).await.unwrap();
         assert_eq!(storage.get(&key).await.unwrap(), b"%PDF-1.5");
         storage.delete(&key).await.unwrap();
@@ -255,7 +259,10 @@ mod tests {
 
     #[test]
     fn keys_are_random_and_safe() {
-        let (a, b) = (new_key(7, "jpg"), new_key(7, "jpg"));
+        let (a, b) = (
+            new_key("order-files", 7, "jpg"),
+            new_key("order-files", 7, "jpg"),
+        );
         assert_ne!(a, b);
         assert!(a.starts_with("order-files/7/") && a.ends_with(".jpg"));
         assert_eq!(checked(&a).unwrap(), a);
