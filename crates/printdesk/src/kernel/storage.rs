@@ -51,6 +51,34 @@ pub fn for_config(config: &Config) -> anyhow::Result<Arc<dyn Storage>> {
     }
 }
 
+/// Removes the bytes of files whose rows are gone for good: call it only after the transaction
+/// that deleted the rows has committed (`kernel::recycle_bin::Purged`). A file the store cannot
+/// remove is logged and left behind as an orphan; the purge it belongs to has happened.
+pub async fn remove_purged(config: &Config, keys: &[String]) {
+    if keys.is_empty() {
+        return;
+    }
+    let store = match for_config(config) {
+        Ok(store) => store,
+        Err(err) => {
+            tracing::warn!(
+                error = format!("{err:#}"),
+                files = keys.len(),
+                "stored files of a purged document left behind"
+            );
+            return;
+        }
+    };
+    for key in keys {
+        if let Err(err) = store.delete(key).await {
+            tracing::warn!(
+                error = format!("{err:#}"),
+                "stored file of a purged document left behind"
+            );
+        }
+    }
+}
+
 /// A fresh random key for a file of `extension` in an account set, under `prefix` (the kind of
 /// file, e.g. `order-files`).
 pub fn new_key(prefix: &str, account_set_id: i64, extension: &str) -> String {

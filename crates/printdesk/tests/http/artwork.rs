@@ -428,9 +428,84 @@ async fn account_set_b_files_are_not_found_from_account_set_a(backend: Backend) 
     assert_eq!(list["files"][0]["id"], file_b);
 }
 
+/// Manual 1.1 回收站 and DESIGN.md rule 4: an order in the bin keeps its files (restoring gives
+/// them back whole); purging it removes the rows and the stored bytes, and nothing of other orders.
+async fn purging_an_order_removes_its_files_restoring_keeps_them(backend: Backend) {
+    let app = TestApp::with_setup(backend).await;
+    let api = app.api_admin().await;
+    let browser = app.sign_in_admin().await;
+    let order_id = an_order(&api).await;
+    let other_order = create_order(&api, walk_in(json!([photo_line()]))).await["id"]
+        .as_i64()
+        .unwrap();
+    let pdf = two_page_pdf();
+    let mut file_ids = Vec::new();
+    for order in [order_id, order_id, other_order] {
+        let (status, file) = upload_raw(&api, &format!("/api/v1/orders/{order}/files"), &pdf).await;
+        assert_eq!(status, StatusCode::CREATED, "{file}");
+        file_ids.push(file["id"].as_i64().unwrap());
+    }
+    let stored = |order: i64| {
+        let pool = app.db.pool().clone();
+        async move {
+            let keys: Vec<String> = sqlx::query_scalar(
+                "select storage_key from order_files where order_id = $1 order by id",
+            )
+            .bind(order)
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+            keys
+        }
+    };
+    let keys = stored(order_id).await;
+    let other_keys = stored(other_order).await;
+    assert_eq!((keys.len(), other_keys.len()), (2, 1));
+    let path = |key: &String| app.data_dir.join("files").join(key);
+    assert!(keys.iter().all(|key| path(key).is_file()));
+    // Deleted and restored: the files are all there and download byte for byte.
+    let (status, _) = api.delete(&format!("/api/v1/orders/{order_id}")).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert!(
+        keys.iter().all(|key| path(key).is_file()),
+        "the bin keeps files"
+    );
+    let (status, _) = api
+        .post(
+            &format!("/api/v1/recycle-bin/order/{order_id}/restore"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let res = browser
+        .get(&format!("/orders/{order_id}/files/{}", file_ids[0]))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.bytes().await.unwrap().as_ref(), pdf.as_slice());
+    // Deleted and purged (through the page this time): rows and bytes are gone.
+    let (status, _) = api.delete(&format!("/api/v1/orders/{order_id}")).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let res = browser
+        .post_form(&format!("/system/recycle-bin/order/{order_id}/purge"), &[])
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(stored(order_id).await.is_empty(), "the file rows are gone");
+    for key in &keys {
+        assert!(!path(key).exists(), "{key} is no longer stored");
+    }
+    // The other order keeps its file.
+    assert_eq!(stored(other_order).await, other_keys);
+    assert!(path(&other_keys[0]).is_file());
+    let res = browser
+        .get(&format!("/orders/{other_order}/files/{}", file_ids[2]))
+        .await;
+    assert_eq!(res.bytes().await.unwrap().as_ref(), pdf.as_slice());
+}
+
 backend_tests!(
     inspecting_images_and_pdfs_suggests_the_line,
     a_file_kept_with_an_order_comes_back_byte_identical,
     oversized_and_disguised_files_are_refused_on_file,
     account_set_b_files_are_not_found_from_account_set_a,
+    purging_an_order_removes_its_files_restoring_keeps_them,
 );
