@@ -9,14 +9,15 @@
 //! knowing its chapter. The S3 client is `object_store`'s, not ours.
 
 use std::future::Future;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
 
 use anyhow::Context;
-use object_store::ObjectStoreExt;
 use object_store::aws::{AmazonS3, AmazonS3Builder};
 use object_store::path::Path as ObjectPath;
+use object_store::{ObjectStoreExt, WriteMultipart};
+use tokio::io::AsyncReadExt;
 
 use crate::kernel::web::Config;
 
@@ -25,7 +26,9 @@ pub type StorageFuture<'a, T> = Pin<Box<dyn Future<Output = anyhow::Result<T>> +
 
 /// A place to keep file bytes by key. Two real implementations: [`LocalFolder`] and [`S3`].
 pub trait Storage: Send + Sync {
-    fn put<'a>(&'a self, key: &'a str, bytes: Vec<u8>) -> StorageFuture<'a, ()>;
+    /// Keeps the file at `local` (a received upload, `kernel::spool`) under `key`, whole or not
+    /// at all. The file at `local` may be gone afterwards (moved into place).
+    fn put_file<'a>(&'a self, key: &'a str, local: &'a Path) -> StorageFuture<'a, ()>;
     fn get<'a>(&'a self, key: &'a str) -> StorageFuture<'a, Vec<u8>>;
     /// Deleting a key that is not there is not an error.
     fn delete<'a>(&'a self, key: &'a str) -> StorageFuture<'a, ()>;
@@ -117,7 +120,7 @@ impl LocalFolder {
 }
 
 impl Storage for LocalFolder {
-    fn put<'a>(&'a self, key: &'a str, bytes: Vec<u8>) -> StorageFuture<'a, ()> {
+    fn put_file<'a>(&'a self, key: &'a str, local: &'a Path) -> StorageFuture<'a, ()> {
         Box::pin(async move {
             let path = self.root.join(checked(key)?);
             if let Some(parent) = path.parent() {
@@ -125,11 +128,23 @@ impl Storage for LocalFolder {
                     .await
                     .with_context(|| format!("creating {}", parent.display()))?;
             }
-            // Written aside and renamed, so a crash never leaves half a file under the key.
+            // Uploads arrive in `<data dir>/incoming`, beside this folder: a rename on the same
+            // disk, atomic, nothing copied.
+            if tokio::fs::rename(local, &path).await.is_ok() {
+                return Ok(());
+            }
+            // Another disk (files/ mounted elsewhere): copied aside, synced and renamed, so a
+            // crash never leaves half a file under the key.
             let partial = path.with_extension("partial");
-            tokio::fs::write(&partial, bytes)
+            tokio::fs::copy(local, &partial)
                 .await
-                .with_context(|| format!("writing {}", partial.display()))?;
+                .with_context(|| format!("copying to {}", partial.display()))?;
+            tokio::fs::File::open(&partial)
+                .await
+                .with_context(|| format!("opening {}", partial.display()))?
+                .sync_all()
+                .await
+                .with_context(|| format!("syncing {}", partial.display()))?;
             tokio::fs::rename(&partial, &path)
                 .await
                 .with_context(|| format!("renaming to {}", path.display()))
@@ -199,6 +214,9 @@ impl S3Settings {
     }
 }
 
+/// Files up to this size go to the bucket in one request; larger ones in parts.
+const S3_SINGLE_PUT_BYTES: u64 = 8 * 1024 * 1024;
+
 /// An S3-compatible bucket through `object_store`.
 pub struct S3 {
     store: AmazonS3,
@@ -229,14 +247,68 @@ impl S3 {
 }
 
 impl Storage for S3 {
-    fn put<'a>(&'a self, key: &'a str, bytes: Vec<u8>) -> StorageFuture<'a, ()> {
+    fn put_file<'a>(&'a self, key: &'a str, local: &'a Path) -> StorageFuture<'a, ()> {
         Box::pin(async move {
             let path = ObjectPath::from(checked(key)?);
-            self.store
-                .put(&path, bytes.into())
+            let len = tokio::fs::metadata(local)
                 .await
-                .with_context(|| format!("putting {key} in the bucket"))?;
-            Ok(())
+                .with_context(|| format!("reading {}", local.display()))?
+                .len();
+            if len <= S3_SINGLE_PUT_BYTES {
+                let bytes = tokio::fs::read(local)
+                    .await
+                    .with_context(|| format!("reading {}", local.display()))?;
+                self.store
+                    .put(&path, bytes.into())
+                    .await
+                    .with_context(|| format!("putting {key} in the bucket"))?;
+                return Ok(());
+            }
+            // Larger files go up in 5 MiB parts, at most four in flight, so memory stays
+            // bounded whatever the file's size; the object appears only when all parts are in.
+            let upload = self
+                .store
+                .put_multipart(&path)
+                .await
+                .with_context(|| format!("starting the upload of {key} to the bucket"))?;
+            let mut writer = WriteMultipart::new(upload);
+            let sent: anyhow::Result<()> = async {
+                let mut file = tokio::fs::File::open(local)
+                    .await
+                    .with_context(|| format!("opening {}", local.display()))?;
+                let mut buffer = vec![0; 1024 * 1024];
+                loop {
+                    let n = file
+                        .read(&mut buffer)
+                        .await
+                        .with_context(|| format!("reading {}", local.display()))?;
+                    if n == 0 {
+                        return Ok(());
+                    }
+                    writer
+                        .wait_for_capacity(4)
+                        .await
+                        .with_context(|| format!("uploading {key} to the bucket"))?;
+                    writer.write(&buffer[..n]);
+                }
+            }
+            .await;
+            match sent {
+                Ok(()) => {
+                    writer
+                        .finish()
+                        .await
+                        .with_context(|| format!("finishing the upload of {key}"))?;
+                    Ok(())
+                }
+                Err(err) => {
+                    // An unfinished multipart upload keeps its parts (and their cost) in the bucket.
+                    if let Err(abort) = writer.abort().await {
+                        tracing::warn!(error = %abort, "could not abort an S3 multipart upload");
+                    }
+                    Err(err)
+                }
+            }
         })
     }
 
@@ -273,14 +345,18 @@ mod tests {
             "printdesk-storage-{}",
             crate::kernel::auth::random_token()
         ));
-        let storage = LocalFolder::new(root.clone());
+        let storage = LocalFolder::new(root.join("files"));
         let key = new_key("order-files", 1, "pdf");
-        storage.put(&key, b"%PDF-1.5".to_vec()).await.unwrap();
+        let received = root.join("received.partial");
+        std::fs::create_dir_all(&root).unwrap();
+        std::fs::write(&received, b"%PDF-1.5").unwrap();
+        storage.put_file(&key, &received).await.unwrap();
+        assert!(!received.exists(), "moved, not copied");
         assert_eq!(storage.get(&key).await.unwrap(), b"%PDF-1.5");
         storage.delete(&key).await.unwrap();
         storage.delete(&key).await.unwrap();
         assert!(storage.get(&key).await.is_err());
-        assert!(storage.put("../escape", Vec::new()).await.is_err());
+        assert!(storage.put_file("../escape", &received).await.is_err());
         assert!(storage.get("/etc/passwd").await.is_err());
         std::fs::remove_dir_all(root).unwrap();
     }

@@ -64,10 +64,11 @@ pub struct AppState {
     pub config: Arc<Config>,
 }
 
-/// Largest request body the server reads at all: a spreadsheet upload with room for the form
-/// around it. Forms and JSON stay at axum's 2 MB default (`DefaultBodyLimit`); only routes layered
-/// with [`upload_limit`] take more.
-const BODY_LIMIT: usize = crate::kernel::spreadsheet::MAX_IMPORT_BYTES + 1024 * 1024;
+/// Largest request body the server reads at all: a spooled upload (`kernel::spool`, 1 GiB) with
+/// room for the form around it. Forms and JSON stay at axum's 2 MB default (`DefaultBodyLimit`);
+/// only routes layered with [`upload_limit`] (spreadsheets, read into memory) or
+/// `spool::body_limit` (artwork, streamed to disk) take more.
+const BODY_LIMIT: usize = crate::kernel::spool::MAX_BODY_BYTES + 1024 * 1024;
 
 /// The body limit of an upload route (spreadsheet imports), as a route layer.
 pub fn upload_limit() -> axum::extract::DefaultBodyLimit {

@@ -15,7 +15,8 @@ use crate::kernel::auth::{CurrentUser, Permission};
 use crate::kernel::error::{AppError, AppResult};
 use crate::kernel::i18n::Locale;
 use crate::kernel::shell::{Shell, shell};
-use crate::kernel::web::{self, AppState, Form, IdPath, Upload, render, see_other, urlencode};
+use crate::kernel::spool::{self, SpooledUpload};
+use crate::kernel::web::{AppState, Form, IdPath, render, see_other, urlencode};
 use crate::orders::order::rules::OrderStatus;
 use crate::orders::order::{OrderId, service as orders};
 
@@ -25,7 +26,7 @@ pub(crate) fn router() -> Router<AppState> {
             "/orders/{id}/files",
             get(show_order_files)
                 .post(attach_order_file)
-                .layer(web::upload_limit()),
+                .layer(spool::body_limit()),
         )
         .route("/orders/{id}/files/{file_id}", get(download_order_file))
         .route(
@@ -142,22 +143,13 @@ async fn attach_order_file(
     l: Locale,
     user: CurrentUser,
     IdPath(id): IdPath,
-    upload: Result<Upload, AppError>,
+    upload: Result<SpooledUpload, AppError>,
 ) -> AppResult<Response> {
     user.require(Permission::ORDER_CREATE)?;
     let order_id = OrderId(id);
     let result = match upload {
         Ok(upload) => {
-            service::attach_file(
-                &state.db,
-                &state.config,
-                &user,
-                order_id,
-                None,
-                &upload.filename,
-                upload.bytes,
-            )
-            .await
+            service::attach_file(&state.db, &state.config, &user, order_id, None, "", upload).await
         }
         Err(err) => Err(err),
     };
