@@ -14,22 +14,29 @@ use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
 
 use anyhow::Context;
+use axum::body::Bytes;
+use futures_util::{Stream, TryStreamExt};
 use object_store::aws::{AmazonS3, AmazonS3Builder};
 use object_store::path::Path as ObjectPath;
 use object_store::{ObjectStoreExt, WriteMultipart};
 use tokio::io::AsyncReadExt;
+use tokio_util::io::ReaderStream;
 
 use crate::kernel::web::Config;
 
 /// What [`Storage`] methods return.
 pub type StorageFuture<'a, T> = Pin<Box<dyn Future<Output = anyhow::Result<T>> + Send + 'a>>;
 
+/// A file's bytes in chunks, as [`Storage::get`] reads them.
+pub type ByteStream = Pin<Box<dyn Stream<Item = std::io::Result<Bytes>> + Send>>;
+
 /// A place to keep file bytes by key. Two real implementations: [`LocalFolder`] and [`S3`].
 pub trait Storage: Send + Sync {
     /// Keeps the file at `local` (a received upload, `kernel::spool`) under `key`, whole or not
     /// at all. The file at `local` may be gone afterwards (moved into place).
     fn put_file<'a>(&'a self, key: &'a str, local: &'a Path) -> StorageFuture<'a, ()>;
-    fn get<'a>(&'a self, key: &'a str) -> StorageFuture<'a, Vec<u8>>;
+    /// The bytes under `key`, as a stream read as it is sent (a file may be 1 GiB).
+    fn get<'a>(&'a self, key: &'a str) -> StorageFuture<'a, ByteStream>;
     /// Deleting a key that is not there is not an error.
     fn delete<'a>(&'a self, key: &'a str) -> StorageFuture<'a, ()>;
 }
@@ -151,12 +158,13 @@ impl Storage for LocalFolder {
         })
     }
 
-    fn get<'a>(&'a self, key: &'a str) -> StorageFuture<'a, Vec<u8>> {
+    fn get<'a>(&'a self, key: &'a str) -> StorageFuture<'a, ByteStream> {
         Box::pin(async move {
             let path = self.root.join(checked(key)?);
-            tokio::fs::read(&path)
+            let file = tokio::fs::File::open(&path)
                 .await
-                .with_context(|| format!("reading {}", path.display()))
+                .with_context(|| format!("reading {}", path.display()))?;
+            Ok(Box::pin(ReaderStream::with_capacity(file, 256 * 1024)) as ByteStream)
         })
     }
 
@@ -312,7 +320,7 @@ impl Storage for S3 {
         })
     }
 
-    fn get<'a>(&'a self, key: &'a str) -> StorageFuture<'a, Vec<u8>> {
+    fn get<'a>(&'a self, key: &'a str) -> StorageFuture<'a, ByteStream> {
         Box::pin(async move {
             let path = ObjectPath::from(checked(key)?);
             let got = self
@@ -320,7 +328,7 @@ impl Storage for S3 {
                 .get(&path)
                 .await
                 .with_context(|| format!("getting {key} from the bucket"))?;
-            Ok(got.bytes().await?.to_vec())
+            Ok(Box::pin(got.into_stream().map_err(std::io::Error::other)) as ByteStream)
         })
     }
 
@@ -352,7 +360,14 @@ mod tests {
         std::fs::write(&received, b"%PDF-1.5").unwrap();
         storage.put_file(&key, &received).await.unwrap();
         assert!(!received.exists(), "moved, not copied");
-        assert_eq!(storage.get(&key).await.unwrap(), b"%PDF-1.5");
+        let bytes: Vec<Bytes> = storage
+            .get(&key)
+            .await
+            .unwrap()
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(bytes.concat(), b"%PDF-1.5");
         storage.delete(&key).await.unwrap();
         storage.delete(&key).await.unwrap();
         assert!(storage.get(&key).await.is_err());

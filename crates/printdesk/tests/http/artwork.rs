@@ -553,6 +553,10 @@ async fn an_upload_just_under_the_limit_is_kept_whole(backend: Backend) {
     );
     let res = browser.get(kept["download_url"].as_str().unwrap()).await;
     assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        res.headers()["content-length"],
+        (9 * MIB).to_string().as_str()
+    );
     assert!(res.bytes().await.unwrap().as_ref() == file.as_slice());
     assert_eq!(files_under(&app.data_dir.join("files")).len(), 1);
     assert_eq!(

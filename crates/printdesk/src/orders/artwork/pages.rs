@@ -164,7 +164,7 @@ async fn attach_order_file(
     }
 }
 
-/// The file as it was uploaded, byte for byte, under its original name.
+/// The file as it was uploaded, byte for byte, under its original name, streamed from the store.
 async fn download_order_file(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -172,8 +172,9 @@ async fn download_order_file(
 ) -> AppResult<Response> {
     user.require(Permission::ORDER_VIEW)?;
     let (order_id, file_id) = ids(&id, &file_id)?;
-    let (file, bytes) =
-        service::file_with_bytes(&state.db, &state.config, user.scope(), order_id, file_id).await?;
+    let (file, content) =
+        service::file_with_content(&state.db, &state.config, user.scope(), order_id, file_id)
+            .await?;
     // RFC 6266: an ASCII fallback plus the UTF-8 name, so 背胶_60x160_3张.jpg keeps its name.
     let ascii: String = file
         .file_name
@@ -195,8 +196,10 @@ async fn download_order_file(
             (header::CONTENT_TYPE, file.kind.content_type().to_owned()),
             (header::CONTENT_DISPOSITION, disposition),
             (header::CACHE_CONTROL, "private, no-store".to_owned()),
+            // Stored files never change, so the row's size is the stream's.
+            (header::CONTENT_LENGTH, file.bytes.to_string()),
         ],
-        bytes,
+        axum::body::Body::from_stream(content),
     )
         .into_response())
 }

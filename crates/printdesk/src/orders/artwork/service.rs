@@ -12,7 +12,7 @@ use crate::kernel::db::Db;
 use crate::kernel::error::{AppError, AppResult};
 use crate::kernel::i18n::Message;
 use crate::kernel::spool::{SpooledFile, SpooledUpload};
-use crate::kernel::storage;
+use crate::kernel::storage::{self, ByteStream};
 use crate::kernel::tenancy::Scope;
 use crate::kernel::web::Config;
 use crate::orders::order::rules::OrderStatus;
@@ -198,18 +198,19 @@ pub async fn list_files(db: &Db, scope: &Scope, order_id: OrderId) -> AppResult<
     Ok(store::list(db.pool(), scope, order_id).await?)
 }
 
-/// A file of a live order with its bytes, for download.
-pub async fn file_with_bytes(
+/// A file of a live order with its bytes as a stream, for download: never read whole, since a
+/// file may be as large as the size limit of 前台设置 (up to 1 GiB).
+pub async fn file_with_content(
     db: &Db,
     config: &Config,
     scope: &Scope,
     order_id: OrderId,
     id: OrderFileId,
-) -> AppResult<(OrderFile, Vec<u8>)> {
+) -> AppResult<(OrderFile, ByteStream)> {
     orders::show_order(db, scope, order_id).await?;
     let file = store::find(db.pool(), scope, order_id, id).await?;
-    let bytes = storage::for_config(config)?.get(&file.storage_key).await?;
-    Ok((file, bytes))
+    let content = storage::for_config(config)?.get(&file.storage_key).await?;
+    Ok((file, content))
 }
 
 /// Removes a file from a draft order; once approved, the files are part of the job. The row
