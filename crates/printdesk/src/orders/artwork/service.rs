@@ -38,8 +38,7 @@ pub async fn inspect(
 ) -> AppResult<Inspection> {
     let settings = orders::order_settings(db, scope).await?;
     let received = receive(config, &settings, upload).await?;
-    let file_name = name_of(&received, file_name).to_owned();
-    read_received(&received, file_name, &settings).await
+    read_received(&received, name_of(&received, file_name), &settings).await
 }
 
 /// Keeps a file with an order (and a line of it, if `line_no` is given). The upload is received
@@ -68,9 +67,9 @@ pub async fn attach_file(
     }
     let settings = orders::order_settings(db, scope).await?;
     let received = receive(config, &settings, upload).await?;
-    let file_name = name_of(&received, file_name).to_owned();
-    let inspection = read_received(&received, file_name.clone(), &settings).await?;
-    let file_name = kept_name(&file_name, inspection.kind.extension());
+    let file_name = name_of(&received, file_name);
+    let inspection = read_received(&received, file_name, &settings).await?;
+    let file_name = kept_name(file_name, inspection.kind.extension());
     let key = storage::new_key(STORAGE_PREFIX, scope.id(), inspection.kind.extension());
     let store = storage::for_config(config)?;
     let n_bytes = i64::try_from(received.len()).unwrap_or(i64::MAX);
@@ -114,10 +113,12 @@ async fn receive(
 /// never stalls other requests.
 async fn read_received(
     received: &SpooledFile,
-    file_name: String,
+    file_name: &str,
     settings: &OrderSettings,
 ) -> AppResult<Inspection> {
     let head = received.read_head(rules::MAX_READ_BYTES).await?;
+    // The blocking thread outlives this borrow as far as the compiler knows: it gets its own copy.
+    let file_name = file_name.to_owned();
     let len = received.len();
     let max_bytes = max_bytes(settings.max_upload_mb);
     let default_dpi = settings.default_dpi;
