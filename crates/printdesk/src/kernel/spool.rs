@@ -75,8 +75,9 @@ impl SpooledUpload {
     /// rest of the body is still read and thrown away (up to [`MAX_SPOOLED_BYTES`]), because a
     /// browser whose upload is cut off shows "connection reset" instead of the answer. The answer
     /// is then a field error on `file` with `too_large`. A wrong or missing CSRF token of a form
-    /// is 403; a form's token comes before its file, so a forged form writes nothing. A form
-    /// without a file gives an empty file: the caller says what to upload.
+    /// is 403: our pages send the token before the file, so a forged form is refused before a
+    /// byte is written; a form sending it after the file has that file removed. A form without a
+    /// file gives an empty file: the caller says what to upload.
     pub async fn receive(
         self,
         config: &Config,
