@@ -198,6 +198,19 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 secure_cookies,
                 trust_proxy,
             };
+            // Uploads cut off by a crash or a kill stay in incoming/ as *.partial; a day old,
+            // none of them can still be arriving.
+            match crate::kernel::spool::sweep_incoming(
+                &config,
+                std::time::Duration::from_secs(24 * 3600),
+            ) {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(files = n, "removed uploads left unfinished"),
+                Err(err) => tracing::warn!(
+                    error = format!("{err:#}"),
+                    "could not clear unfinished uploads"
+                ),
+            }
             let listener = TcpListener::bind(addr)
                 .await
                 .with_context(|| format!("listening on {addr}"))?;
@@ -272,7 +285,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let db = Db::connect(&url, 2).await?;
             backup(&db, &url, &out).await?;
             println!("backup written to {}", out.display());
-            if crate::orders::artwork::storage::S3Settings::from_env().is_some() {
+            if crate::kernel::storage::S3Settings::from_env().is_some() {
                 println!(
                     "order files are in the S3 bucket: back it up with the bucket's own tools"
                 );

@@ -8,6 +8,8 @@
 //! - `web`, `shell`, `assets`: router, middleware, extractors, the page shell, static files.
 //! - `audit`, `recycle_bin`, `idempotency`: mechanisms any document uses.
 //! - `clock`: the timestamp format.
+//! - `storage`: the file store (a local folder or an S3 bucket) for uploaded files; `spool`:
+//!   large uploads streamed to disk on their way there.
 
 pub mod assets;
 pub mod audit;
@@ -22,6 +24,8 @@ pub mod idempotency;
 pub mod money;
 pub mod recycle_bin;
 pub mod shell;
+pub mod spool;
 pub mod spreadsheet;
+pub mod storage;
 pub mod tenancy;
 pub mod web;

@@ -1,10 +1,18 @@
 //! The recycle bin (回收站) mechanism, usable by any document table.
 //!
 //! A document kind declares a [`RecycleKind`]: its table, the catalog key of its name, the column
-//! shown in the bin, and the SQL that tells whether money is posted against a row. Deleting sets
-//! `deleted_at`/`deleted_by`; restoring clears them; purging removes the row for good and is
-//! refused while money is posted (DESIGN.md rule 4: such a document can only be reversed).
-//! Table and column names come only from these constants, never from a request.
+//! shown in the bin, the SQL that tells whether money is posted against a row, and the SQL that
+//! finds the stored files that go with it. Deleting sets `deleted_at`/`deleted_by`; restoring
+//! clears them; both leave files alone, so a restored document has them all. Purging removes the
+//! row for good and is refused while money is posted (DESIGN.md rule 4: such a document can only
+//! be reversed). Table and column names come only from these constants, never from a request.
+//!
+//! Files (DESIGN.md rule 4, "nothing lost"): [`purge`] collects the file-store keys of the
+//! document's files inside the transaction that deletes the rows, and hands them back in
+//! [`Purged`]; the caller removes the bytes only after that transaction commits
+//! ([`crate::kernel::storage::remove_purged`]). A failed or rolled-back purge therefore never
+//! loses a file, and a file the store fails to delete is an orphan that is logged, never a row
+//! without its bytes.
 
 use sqlx::FromRow;
 
@@ -26,6 +34,10 @@ pub struct RecycleKind {
     pub describe_sql: &'static str,
     /// `select count(*)` of postings that make purging impossible; `$1` is the account set, `$2` the id.
     pub posted_sql: Option<&'static str>,
+    /// `select storage_key` of the files kept with a document (`kernel::storage` keys); `$1` is
+    /// the account set, `$2` the id. Their rows must go with the document (`on delete cascade`;
+    /// otherwise the purge is refused as still referenced); their bytes are removed after commit.
+    pub stored_files_sql: Option<&'static str>,
 }
 
 /// A deleted document as listed in the bin.
@@ -35,6 +47,14 @@ pub struct BinItem {
     pub description: String,
     pub deleted_at: String,
     pub deleted_by: Option<String>,
+}
+
+/// What a purge that went through leaves to do once its transaction has committed.
+#[derive(Debug, Default, PartialEq, Eq)]
+#[must_use = "the purged document's files are removed only when the caller does it after commit"]
+pub struct Purged {
+    /// File-store keys of the document's files; their rows are gone with the document.
+    pub storage_keys: Vec<String>,
 }
 
 /// Why a purge was refused.
@@ -91,23 +111,27 @@ pub async fn restore(tx: &mut Tx, scope: &Scope, kind: &RecycleKind, id: i64) ->
     cache::touch(tx, scope.id(), kind.table).await
 }
 
-/// Deletes a binned document for good, unless money is posted against it.
+/// Deletes a binned document for good, unless money is posted against it. `lock` is
+/// `Db::for_update`: the row stays locked until commit, so no file can be attached to the
+/// document between collecting its files and deleting it (such an insert waits, then fails on
+/// its foreign key).
 pub async fn purge(
     tx: &mut Tx,
     scope: &Scope,
     kind: &RecycleKind,
     id: i64,
-) -> StoreResult<Result<(), PurgeRefusal>> {
+    lock: &str,
+) -> StoreResult<Result<Purged, PurgeRefusal>> {
     let exists_sql = format!(
-        "select count(*) from {} where account_set_id = $1 and id = $2 and deleted_at is not null",
+        "select id from {} where account_set_id = $1 and id = $2 and deleted_at is not null{lock}",
         kind.table
     );
-    let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(exists_sql))
+    let found: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(exists_sql))
         .bind(scope.id())
         .bind(id)
-        .fetch_one(&mut **tx)
+        .fetch_optional(&mut **tx)
         .await?;
-    if n == 0 {
+    if found.is_none() {
         return Err(StoreError::NotFound);
     }
     if let Some(posted_sql) = kind.posted_sql {
@@ -120,6 +144,16 @@ pub async fn purge(
             return Ok(Err(PurgeRefusal::MoneyPosted));
         }
     }
+    let storage_keys: Vec<String> = match kind.stored_files_sql {
+        Some(files_sql) => {
+            sqlx::query_scalar(files_sql)
+                .bind(scope.id())
+                .bind(id)
+                .fetch_all(&mut **tx)
+                .await?
+        }
+        None => Vec::new(),
+    };
     let sql = format!(
         "delete from {} where account_set_id = $1 and id = $2",
         kind.table
@@ -130,7 +164,7 @@ pub async fn purge(
         .execute(&mut **tx)
         .await
     {
-        Ok(_) => Ok(Ok(())),
+        Ok(_) => Ok(Ok(Purged { storage_keys })),
         Err(sqlx::Error::Database(e)) if e.is_foreign_key_violation() => {
             Ok(Err(PurgeRefusal::StillReferenced))
         }

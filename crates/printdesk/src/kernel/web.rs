@@ -64,10 +64,11 @@ pub struct AppState {
     pub config: Arc<Config>,
 }
 
-/// Largest request body the server reads at all: a spreadsheet upload with room for the form
-/// around it. Forms and JSON stay at axum's 2 MB default (`DefaultBodyLimit`); only routes layered
-/// with [`upload_limit`] take more.
-const BODY_LIMIT: usize = crate::kernel::spreadsheet::MAX_IMPORT_BYTES + 1024 * 1024;
+/// Largest request body the server reads at all: a spooled upload (`kernel::spool`, 1 GiB) with
+/// room for the form around it. Forms and JSON stay at axum's 2 MB default (`DefaultBodyLimit`);
+/// only routes layered with [`upload_limit`] (spreadsheets, read into memory) or
+/// `spool::body_limit` (artwork, streamed to disk) take more.
+const BODY_LIMIT: usize = crate::kernel::spool::MAX_BODY_BYTES + 1024 * 1024;
 
 /// The body limit of an upload route (spreadsheet imports), as a route layer.
 pub fn upload_limit() -> axum::extract::DefaultBodyLimit {
@@ -534,6 +535,69 @@ impl FromRequest<AppState> for Upload {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &AppState) -> AppResult<Upload> {
+        match UploadBody::from_request(req, state).await? {
+            UploadBody::Raw(body) => {
+                let bytes = axum::body::to_bytes(body, MAX_IMPORT_BYTES)
+                    .await
+                    .map_err(|_| upload_too_large())?;
+                Ok(Upload {
+                    bytes: bytes.to_vec(),
+                    filename: String::new(),
+                })
+            }
+            UploadBody::Multipart {
+                mut multipart,
+                expected_csrf,
+            } => {
+                let mut sent = None;
+                let mut upload = Upload {
+                    bytes: Vec::new(),
+                    filename: String::new(),
+                };
+                while let Some(mut field) = multipart.next_field().await.map_err(upload_error)? {
+                    match field.name() {
+                        Some("csrf_token") => {
+                            sent = Some(field.text().await.map_err(upload_error)?);
+                        }
+                        Some("file") => {
+                            upload.filename = field.file_name().unwrap_or("").to_owned();
+                            while let Some(chunk) = field.chunk().await.map_err(upload_error)? {
+                                if upload.bytes.len() + chunk.len() > MAX_IMPORT_BYTES {
+                                    return Err(upload_too_large());
+                                }
+                                upload.bytes.extend_from_slice(&chunk);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                if csrf_sent_matches(expected_csrf.as_deref(), sent.as_deref()) {
+                    Ok(upload)
+                } else {
+                    Err(AppError::CsrfRejected)
+                }
+            }
+        }
+    }
+}
+
+/// The body of an upload route, its CSRF token checked or still to be read: what [`Upload`]
+/// reads into memory and `kernel::spool::SpooledUpload` streams to disk, with the same rules.
+pub(crate) enum UploadBody {
+    /// The file itself as the body (an integration), limited by the route's body limit. A
+    /// browser session's `X-CSRF-Token` has been checked.
+    Raw(axum::body::Body),
+    /// A page's `multipart/form-data`; its `csrf_token` field must match `expected_csrf`
+    /// ([`csrf_sent_matches`]).
+    Multipart {
+        multipart: axum::extract::Multipart,
+        expected_csrf: Option<String>,
+    },
+}
+
+impl UploadBody {
+    pub(crate) async fn from_request(req: Request, state: &AppState) -> AppResult<UploadBody> {
+        use axum::RequestExt;
         let (mut parts, body) = req.into_parts();
         let MaybeUser(user) = MaybeUser::from_request_parts(&mut parts, state).await?;
         let is_multipart = parts
@@ -552,52 +616,33 @@ impl FromRequest<AppState> for Upload {
                     return Err(AppError::CsrfRejected);
                 }
             }
-            let bytes = Bytes::from_request(Request::from_parts(parts, body), state)
-                .await
-                .map_err(|_| upload_too_large())?;
-            if bytes.len() > MAX_IMPORT_BYTES {
-                return Err(upload_too_large());
-            }
-            return Ok(Upload {
-                bytes: bytes.to_vec(),
-                filename: String::new(),
-            });
+            return Ok(UploadBody::Raw(
+                Request::from_parts(parts, body).into_limited_body(),
+            ));
         }
-        let expected = match &user {
+        let expected_csrf = match &user {
             Some(user) => user.csrf_token().map(str::to_owned),
             None => parts
                 .extensions
                 .get::<PreSessionCsrf>()
                 .map(|c| c.0.clone()),
         };
-        let mut multipart =
+        let multipart =
             axum::extract::Multipart::from_request(Request::from_parts(parts, body), state)
                 .await
                 .map_err(|_| malformed_upload())?;
-        let mut sent = None;
-        let mut upload = Upload {
-            bytes: Vec::new(),
-            filename: String::new(),
-        };
-        while let Some(mut field) = multipart.next_field().await.map_err(upload_error)? {
-            match field.name() {
-                Some("csrf_token") => sent = Some(field.text().await.map_err(upload_error)?),
-                Some("file") => {
-                    upload.filename = field.file_name().unwrap_or("").to_owned();
-                    while let Some(chunk) = field.chunk().await.map_err(upload_error)? {
-                        if upload.bytes.len() + chunk.len() > MAX_IMPORT_BYTES {
-                            return Err(upload_too_large());
-                        }
-                        upload.bytes.extend_from_slice(&chunk);
-                    }
-                }
-                _ => {}
-            }
-        }
-        match (expected, sent) {
-            (Some(expected), Some(sent)) if auth::same_secret(&expected, &sent) => Ok(upload),
-            _ => Err(AppError::CsrfRejected),
-        }
+        Ok(UploadBody::Multipart {
+            multipart,
+            expected_csrf,
+        })
+    }
+}
+
+/// Whether a multipart form's `csrf_token` is the one expected (both present and equal).
+pub(crate) fn csrf_sent_matches(expected: Option<&str>, sent: Option<&str>) -> bool {
+    match (expected, sent) {
+        (Some(expected), Some(sent)) => auth::same_secret(expected, sent),
+        _ => false,
     }
 }
 
@@ -613,7 +658,7 @@ fn upload_too_large() -> AppError {
     AppError::field("file", Message::new("spreadsheet.too_large"))
 }
 
-fn malformed_upload() -> AppError {
+pub(crate) fn malformed_upload() -> AppError {
     AppError::field("file", Message::new("error.malformed_form"))
 }
 

@@ -83,8 +83,16 @@ impl TaskRelease {
     }
 }
 
-/// The upload ceiling of the kernel in MB (`kernel::spreadsheet::MAX_IMPORT_BYTES`).
-pub const MAX_UPLOAD_MB: u32 = 8;
+/// The highest artwork size limit 前台设置 accepts, in MB: the hard ceiling of a streamed upload
+/// (`kernel::spool::MAX_SPOOLED_BYTES`, 1 GiB).
+pub const MAX_UPLOAD_MB: u32 = 1024;
+const _: () = assert!(
+    MAX_UPLOAD_MB as u64 * 1024 * 1024 == crate::kernel::spool::MAX_SPOOLED_BYTES,
+    "the settings' ceiling is the spool's"
+);
+
+/// The artwork size limit of an account set that has not chosen one, in MB.
+pub const DEFAULT_UPLOAD_MB: u32 = 8;
 
 /// The front-desk settings of an account set.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -108,9 +116,8 @@ pub struct OrderSettings {
     pub task_release: TaskRelease,
     /// 图片识别: DPI assumed for images that carry none.
     pub default_dpi: u32,
-    /// 图片识别: largest artwork file accepted, in MB. Uploads are read whole into memory under
-    /// the kernel's upload ceiling (`kernel::spreadsheet::MAX_IMPORT_BYTES`, 8 MB), so this can
-    /// only lower it; streaming large print files to storage is still to come.
+    /// 图片识别: largest artwork file accepted, in MB, 1 to [`MAX_UPLOAD_MB`]. Uploads are
+    /// streamed to disk (`kernel::spool`), so this limit, not memory, decides what is accepted.
     pub max_upload_mb: u32,
 }
 
@@ -128,7 +135,7 @@ impl Default for OrderSettings {
             round_off: RoundOffRule::None,
             task_release: TaskRelease::OnApprove,
             default_dpi: 72,
-            max_upload_mb: MAX_UPLOAD_MB,
+            max_upload_mb: DEFAULT_UPLOAD_MB,
         }
     }
 }
@@ -365,7 +372,7 @@ impl OrderSettings {
             round_off,
             task_release,
             default_dpi: u32::try_from(dpi).unwrap_or(72),
-            max_upload_mb: u32::try_from(max_mb).unwrap_or(MAX_UPLOAD_MB),
+            max_upload_mb: u32::try_from(max_mb).unwrap_or(DEFAULT_UPLOAD_MB),
         })
     }
 }

@@ -119,8 +119,19 @@ async fn upload_form(
     file_name: &str,
     bytes: &[u8],
 ) -> reqwest::Response {
-    const BOUNDARY: &str = "printdesk-artwork-boundary";
     let token = browser.csrf_token().await;
+    upload_form_with_token(browser, path, file_name, bytes, &token).await
+}
+
+/// [`upload_form`] with the CSRF token given (a forged form sends a wrong one).
+async fn upload_form_with_token(
+    browser: &Browser,
+    path: &str,
+    file_name: &str,
+    bytes: &[u8],
+    token: &str,
+) -> reqwest::Response {
+    const BOUNDARY: &str = "printdesk-artwork-boundary";
     let mut body = format!(
         "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{token}\r\n\
          --{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\
@@ -428,9 +439,213 @@ async fn account_set_b_files_are_not_found_from_account_set_a(backend: Backend) 
     assert_eq!(list["files"][0]["id"], file_b);
 }
 
+/// Every file under `dir` (none when it does not exist), to prove an upload left nothing.
+fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    let mut folders = vec![dir.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                found.push(path);
+            }
+        }
+    }
+    found
+}
+
+/// Sets 前台设置's artwork size limit.
+async fn set_upload_limit_mb(api: &Api, mb: u32) {
+    let (_, mut settings) = api.get("/api/v1/order-settings").await;
+    settings["max_upload_mb"] = json!(mb.to_string());
+    let (status, saved) = api.put("/api/v1/order-settings", settings).await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+}
+
+/// A PNG of exactly `n_bytes` (a 10 × 10 header, then padding).
+fn png_of_size(n_bytes: usize) -> Vec<u8> {
+    let mut bytes = png(10, 10, None);
+    bytes.resize(n_bytes, 0);
+    bytes
+}
+
+const MIB: usize = 1024 * 1024;
+
+/// The limit is 前台设置's, above the old 8 MB ceiling: one byte over 9 MB is refused on `file`
+/// by the API and the page alike, with no row, no stored file and no partial file left.
+async fn an_upload_just_over_the_limit_is_refused_and_leaves_nothing(backend: Backend) {
+    let app = TestApp::with_setup(backend).await;
+    let api = app.api_admin().await;
+    let order_id = an_order(&api).await;
+    set_upload_limit_mb(&api, 9).await;
+    let big = png_of_size(9 * MIB + 1);
+    for path in [
+        "/api/v1/artwork/inspect".to_owned(),
+        format!("/api/v1/orders/{order_id}/files?file_name=big.png"),
+    ] {
+        let (status, res) = upload_raw(&api, &path, &big).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{path}: {res}");
+        assert_eq!(
+            field_message(&res, "file").as_deref(),
+            Some("文件太大（最多 9 MB，可在前台设置中调整）。"),
+            "{path}"
+        );
+    }
+    let browser = app.sign_in_admin().await;
+    let res = upload_form(
+        &browser,
+        &format!("/orders/{order_id}/files"),
+        "big.png",
+        &big,
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("文件太大（最多 9 MB"), "{page}");
+    // A forged form (wrong CSRF token) is refused before a byte is kept, whatever its size.
+    let res = upload_form_with_token(
+        &browser,
+        &format!("/orders/{order_id}/files"),
+        "photo.png",
+        &png(10, 10, None),
+        "forged",
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.count("select count(*) from order_files").await, 0);
+    assert_eq!(
+        files_under(&app.data_dir.join("files")),
+        Vec::<std::path::PathBuf>::new()
+    );
+    assert_eq!(
+        files_under(&app.data_dir.join("incoming")),
+        Vec::<std::path::PathBuf>::new(),
+        "no partial file left"
+    );
+}
+
+/// Exactly 9 MB with a 9 MB limit is kept, byte for byte, through the page's form.
+async fn an_upload_just_under_the_limit_is_kept_whole(backend: Backend) {
+    let app = TestApp::with_setup(backend).await;
+    let api = app.api_admin().await;
+    let order_id = an_order(&api).await;
+    set_upload_limit_mb(&api, 9).await;
+    let file = png_of_size(9 * MIB);
+    let browser = app.sign_in_admin().await;
+    let res = upload_form(
+        &browser,
+        &format!("/orders/{order_id}/files"),
+        "大图.png",
+        &file,
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, list) = api.get(&format!("/api/v1/orders/{order_id}/files")).await;
+    let kept = &list["files"][0];
+    assert_eq!(
+        (&kept["file_name"], &kept["bytes"], &kept["width_px"]),
+        (&json!("大图.png"), &json!(9 * MIB), &json!(10))
+    );
+    let res = browser.get(kept["download_url"].as_str().unwrap()).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        res.headers()["content-length"],
+        (9 * MIB).to_string().as_str()
+    );
+    assert!(res.bytes().await.unwrap().as_ref() == file.as_slice());
+    assert_eq!(files_under(&app.data_dir.join("files")).len(), 1);
+    assert_eq!(
+        files_under(&app.data_dir.join("incoming")),
+        Vec::<std::path::PathBuf>::new(),
+        "moved into the store, nothing left behind"
+    );
+}
+
+/// Manual 1.1 回收站 and DESIGN.md rule 4: an order in the bin keeps its files (restoring gives
+/// them back whole); purging it removes the rows and the stored bytes, and nothing of other orders.
+async fn purging_an_order_removes_its_files_restoring_keeps_them(backend: Backend) {
+    let app = TestApp::with_setup(backend).await;
+    let api = app.api_admin().await;
+    let browser = app.sign_in_admin().await;
+    let order_id = an_order(&api).await;
+    let other_order = create_order(&api, walk_in(json!([photo_line()]))).await["id"]
+        .as_i64()
+        .unwrap();
+    let pdf = two_page_pdf();
+    let mut file_ids = Vec::new();
+    for order in [order_id, order_id, other_order] {
+        let (status, file) = upload_raw(&api, &format!("/api/v1/orders/{order}/files"), &pdf).await;
+        assert_eq!(status, StatusCode::CREATED, "{file}");
+        file_ids.push(file["id"].as_i64().unwrap());
+    }
+    let stored = |order: i64| {
+        let pool = app.db.pool().clone();
+        async move {
+            let keys: Vec<String> = sqlx::query_scalar(
+                "select storage_key from order_files where order_id = $1 order by id",
+            )
+            .bind(order)
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+            keys
+        }
+    };
+    let keys = stored(order_id).await;
+    let other_keys = stored(other_order).await;
+    assert_eq!((keys.len(), other_keys.len()), (2, 1));
+    let path = |key: &String| app.data_dir.join("files").join(key);
+    assert!(keys.iter().all(|key| path(key).is_file()));
+    // Deleted and restored: the files are all there and download byte for byte.
+    let (status, _) = api.delete(&format!("/api/v1/orders/{order_id}")).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert!(
+        keys.iter().all(|key| path(key).is_file()),
+        "the bin keeps files"
+    );
+    let (status, _) = api
+        .post(
+            &format!("/api/v1/recycle-bin/order/{order_id}/restore"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let res = browser
+        .get(&format!("/orders/{order_id}/files/{}", file_ids[0]))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.bytes().await.unwrap().as_ref(), pdf.as_slice());
+    // Deleted and purged (through the page this time): rows and bytes are gone.
+    let (status, _) = api.delete(&format!("/api/v1/orders/{order_id}")).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let res = browser
+        .post_form(&format!("/system/recycle-bin/order/{order_id}/purge"), &[])
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(stored(order_id).await.is_empty(), "the file rows are gone");
+    for key in &keys {
+        assert!(!path(key).exists(), "{key} is no longer stored");
+    }
+    // The other order keeps its file.
+    assert_eq!(stored(other_order).await, other_keys);
+    assert!(path(&other_keys[0]).is_file());
+    let res = browser
+        .get(&format!("/orders/{other_order}/files/{}", file_ids[2]))
+        .await;
+    assert_eq!(res.bytes().await.unwrap().as_ref(), pdf.as_slice());
+}
+
 backend_tests!(
     inspecting_images_and_pdfs_suggests_the_line,
     a_file_kept_with_an_order_comes_back_byte_identical,
     oversized_and_disguised_files_are_refused_on_file,
     account_set_b_files_are_not_found_from_account_set_a,
+    purging_an_order_removes_its_files_restoring_keeps_them,
+    an_upload_just_over_the_limit_is_refused_and_leaves_nothing,
+    an_upload_just_under_the_limit_is_kept_whole,
 );

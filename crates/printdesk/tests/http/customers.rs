@@ -688,9 +688,11 @@ async fn deleted_customers_and_suppliers_wait_in_the_recycle_bin(backend: Backen
     // Purging takes the contacts along.
     api.delete(&format!("/api/v1/customers/{id}")).await;
     let mut tx = app.db.begin_write().await.unwrap();
-    let purged = recycle_bin::purge(&mut tx, &scope, kind, id).await.unwrap();
+    let purged = recycle_bin::purge(&mut tx, &scope, kind, id, app.db.for_update())
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
-    assert_eq!(purged, Ok(()));
+    assert_eq!(purged, Ok(recycle_bin::Purged::default()));
     assert_eq!(app.count("select count(*) from customer_contacts").await, 0);
 }
 

@@ -938,14 +938,14 @@ async fn accounts_with_postings_are_never_deleted(backend: Backend) {
         .unwrap();
     let scope = Scope::for_operator_task(AccountSetId(set_a));
     let mut tx = app.db.begin_write().await.unwrap();
-    let refused = recycle_bin::purge(&mut tx, &scope, &RECYCLE_KIND, cash)
+    let refused = recycle_bin::purge(&mut tx, &scope, &RECYCLE_KIND, cash, app.db.for_update())
         .await
         .unwrap();
     assert_eq!(refused, Err(PurgeRefusal::MoneyPosted));
-    let purged = recycle_bin::purge(&mut tx, &scope, &RECYCLE_KIND, unused)
+    let purged = recycle_bin::purge(&mut tx, &scope, &RECYCLE_KIND, unused, app.db.for_update())
         .await
         .unwrap();
-    assert_eq!(purged, Ok(()));
+    assert_eq!(purged, Ok(recycle_bin::Purged::default()));
     tx.commit().await.unwrap();
     assert_eq!(
         app.count("select count(*) from ledger_accounts where code = '5603'")

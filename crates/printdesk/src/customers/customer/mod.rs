@@ -28,6 +28,7 @@ pub const RECYCLE_KIND: RecycleKind = RecycleKind {
     label_key: "menu.customer_list",
     describe_sql: "d.name",
     posted_sql: None,
+    stored_files_sql: None,
 };
 
 /// The id of a customer (客户).

@@ -24,6 +24,7 @@ pub const RECYCLE_KIND: RecycleKind = RecycleKind {
     label_key: "menu.suppliers",
     describe_sql: "d.name",
     posted_sql: None,
+    stored_files_sql: None,
 };
 
 /// The id of a supplier (供应商).

@@ -25,6 +25,7 @@ pub const RECYCLE_KIND: RecycleKind = RecycleKind {
     posted_sql: Some(
         "select count(*) from journal_lines where account_set_id = $1 and ledger_account_id = $2",
     ),
+    stored_files_sql: None,
 };
 
 /// Pages of the chart of accounts.

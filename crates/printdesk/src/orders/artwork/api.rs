@@ -1,6 +1,7 @@
 //! `/api/v1/artwork/inspect` and `/api/v1/orders/{id}/files`: artwork as JSON. Sizes are strings
 //! in millimetres or centimetres as named ("600", "29.7"). Files go up as the raw body (with
-//! `file_name` in the query, for its hints) or as multipart field `file`, like the imports.
+//! `file_name` in the query, for its hints) or as multipart field `file`, like the imports, but
+//! streamed to disk (`kernel::spool`) under the size limit of 前台设置, not read into memory.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -14,7 +15,8 @@ use crate::kernel::auth::{CurrentUser, Permission};
 use crate::kernel::error::{AppError, AppResult};
 use crate::kernel::i18n::Message;
 use crate::kernel::money::Quantity;
-use crate::kernel::web::{self, AppState, IdPath, Query, Upload};
+use crate::kernel::spool::{self, SpooledUpload};
+use crate::kernel::web::{self, AppState, IdPath, Query};
 use crate::orders::order::OrderId;
 
 pub(crate) fn router() -> OpenApiRouter<AppState> {
@@ -25,7 +27,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
             OpenApiRouter::new()
                 .routes(routes!(inspect_artwork))
                 .routes(routes!(attach_order_file))
-                .layer(web::upload_limit()),
+                .layer(spool::body_limit()),
         )
 }
 
@@ -116,6 +118,9 @@ pub struct InspectionView {
     page_sizes: Vec<PageView>,
     hints: HintsView,
     suggestion: SuggestionView,
+    /// False for a file above 64 MB whose beginning did not give its size or pages (a PDF, or a
+    /// TIFF with its header at the end): it is accepted, the sizes and pages are left empty.
+    read: bool,
 }
 
 /// A file kept with an order.
@@ -217,6 +222,7 @@ fn inspection_view(it: &Inspection) -> InspectionView {
             material: it.hints.material.clone(),
             lines,
         },
+        read: it.read,
     }
 }
 
@@ -244,14 +250,6 @@ pub(super) fn file_view(file: OrderFile) -> OrderFileView {
     }
 }
 
-fn name_of<'a>(upload: &'a Upload, params: &'a UploadParams) -> &'a str {
-    if upload.filename.is_empty() {
-        params.file_name.trim()
-    } else {
-        &upload.filename
-    }
-}
-
 /// Reads a file and suggests the order line it makes; saves nothing.
 #[utoipa::path(post, path = "/api/v1/artwork/inspect", tag = "orders", params(UploadParams),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
@@ -261,14 +259,15 @@ async fn inspect_artwork(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(params): Query<UploadParams>,
-    upload: Upload,
+    upload: SpooledUpload,
 ) -> AppResult<axum::Json<InspectionView>> {
     user.require(Permission::ORDER_CREATE)?;
     let inspection = service::inspect(
         &state.db,
+        &state.config,
         user.scope(),
-        name_of(&upload, &params),
-        &upload.bytes,
+        &params.file_name,
+        upload,
     )
     .await?;
     Ok(axum::Json(inspection_view(&inspection)))
@@ -285,20 +284,19 @@ async fn attach_order_file(
     user: CurrentUser,
     IdPath(id): IdPath,
     Query(params): Query<UploadParams>,
-    upload: Upload,
+    upload: SpooledUpload,
 ) -> AppResult<(StatusCode, axum::Json<OrderFileView>)> {
     user.require(Permission::ORDER_CREATE)?;
     let order_id = OrderId(id);
     let line_no = params.line_no()?;
-    let file_name = name_of(&upload, &params).to_owned();
     let file_id = service::attach_file(
         &state.db,
         &state.config,
         &user,
         order_id,
         line_no,
-        &file_name,
-        upload.bytes,
+        &params.file_name,
+        upload,
     )
     .await?;
     let file = service::list_files(&state.db, user.scope(), order_id)

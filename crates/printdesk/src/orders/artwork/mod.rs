@@ -5,8 +5,8 @@
 //! none), a PDF's pages with their sizes and a colour/mono guess, and the shop habit of naming
 //! files "背胶_60x160_3张.jpg"; it refuses a file whose content is not what its name claims.
 //! `inspect` reads without saving; a file attached to an order is kept in the file store
-//! (`storage`: a folder under the data directory, or an S3-compatible bucket) under a random key,
-//! with a row in `order_files` holding what was read.
+//! (`kernel::storage`: a folder under the data directory, or an S3-compatible bucket) under a
+//! random key, with a row in `order_files` holding what was read.
 //!
 //! It does not change order lines itself: the suggested fill goes back to the caller (the entry
 //! page or an integration), which saves the order as usual.
@@ -15,7 +15,6 @@ pub mod api;
 pub mod pages;
 pub mod rules;
 pub mod service;
-pub mod storage;
 mod store;
 
 use crate::kernel::money::Quantity;

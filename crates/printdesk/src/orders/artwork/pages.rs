@@ -15,7 +15,8 @@ use crate::kernel::auth::{CurrentUser, Permission};
 use crate::kernel::error::{AppError, AppResult};
 use crate::kernel::i18n::Locale;
 use crate::kernel::shell::{Shell, shell};
-use crate::kernel::web::{self, AppState, Form, IdPath, Upload, render, see_other, urlencode};
+use crate::kernel::spool::{self, SpooledUpload};
+use crate::kernel::web::{AppState, Form, IdPath, render, see_other, urlencode};
 use crate::orders::order::rules::OrderStatus;
 use crate::orders::order::{OrderId, service as orders};
 
@@ -25,7 +26,7 @@ pub(crate) fn router() -> Router<AppState> {
             "/orders/{id}/files",
             get(show_order_files)
                 .post(attach_order_file)
-                .layer(web::upload_limit()),
+                .layer(spool::body_limit()),
         )
         .route("/orders/{id}/files/{file_id}", get(download_order_file))
         .route(
@@ -142,22 +143,13 @@ async fn attach_order_file(
     l: Locale,
     user: CurrentUser,
     IdPath(id): IdPath,
-    upload: Result<Upload, AppError>,
+    upload: Result<SpooledUpload, AppError>,
 ) -> AppResult<Response> {
     user.require(Permission::ORDER_CREATE)?;
     let order_id = OrderId(id);
     let result = match upload {
         Ok(upload) => {
-            service::attach_file(
-                &state.db,
-                &state.config,
-                &user,
-                order_id,
-                None,
-                &upload.filename,
-                upload.bytes,
-            )
-            .await
+            service::attach_file(&state.db, &state.config, &user, order_id, None, "", upload).await
         }
         Err(err) => Err(err),
     };
@@ -172,7 +164,7 @@ async fn attach_order_file(
     }
 }
 
-/// The file as it was uploaded, byte for byte, under its original name.
+/// The file as it was uploaded, byte for byte, under its original name, streamed from the store.
 async fn download_order_file(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -180,8 +172,9 @@ async fn download_order_file(
 ) -> AppResult<Response> {
     user.require(Permission::ORDER_VIEW)?;
     let (order_id, file_id) = ids(&id, &file_id)?;
-    let (file, bytes) =
-        service::file_with_bytes(&state.db, &state.config, user.scope(), order_id, file_id).await?;
+    let (file, content) =
+        service::file_with_content(&state.db, &state.config, user.scope(), order_id, file_id)
+            .await?;
     // RFC 6266: an ASCII fallback plus the UTF-8 name, so 背胶_60x160_3张.jpg keeps its name.
     let ascii: String = file
         .file_name
@@ -203,8 +196,10 @@ async fn download_order_file(
             (header::CONTENT_TYPE, file.kind.content_type().to_owned()),
             (header::CONTENT_DISPOSITION, disposition),
             (header::CACHE_CONTROL, "private, no-store".to_owned()),
+            // Stored files never change, so the row's size is the stream's.
+            (header::CONTENT_LENGTH, file.bytes.to_string()),
         ],
-        bytes,
+        axum::body::Body::from_stream(content),
     )
         .into_response())
 }

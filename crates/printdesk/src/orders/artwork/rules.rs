@@ -120,6 +120,36 @@ pub struct NameHints {
     pub paper: Option<String>,
 }
 
+/// How much of an upload is read to inspect it: all of a file up to 64 MiB, the first 64 MiB of a
+/// larger one. Images keep their size and density at the start, so a larger image is still read
+/// (unless its header is further in, as in a TIFF whose directory comes after the pixels); a PDF
+/// keeps its table of objects at the end and lopdf holds the whole document in memory (about
+/// the file's size again), so a larger PDF is kept without its pages read. The ceiling bounds
+/// the memory one upload takes, whatever the size limit of 前台设置.
+pub const MAX_READ_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The bytes of an upload that were read: all of it, or its first [`MAX_READ_BYTES`].
+#[derive(Clone, Copy, Debug)]
+pub struct FileBytes<'a> {
+    pub head: &'a [u8],
+    /// The size of the whole file.
+    pub len: u64,
+}
+
+impl FileBytes<'_> {
+    /// A file read whole.
+    pub fn whole(bytes: &[u8]) -> FileBytes<'_> {
+        FileBytes {
+            head: bytes,
+            len: u64::try_from(bytes.len()).unwrap_or(u64::MAX),
+        }
+    }
+
+    fn is_whole(self) -> bool {
+        u64::try_from(self.head.len()).is_ok_and(|n| n >= self.len)
+    }
+}
+
 /// Everything read from one file, and the line fill it suggests.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Inspection {
@@ -136,6 +166,9 @@ pub struct Inspection {
     /// PDFs only; zero for images.
     pub pages: Vec<PdfPage>,
     pub hints: NameHints,
+    /// False when the file was larger than [`MAX_READ_BYTES`] and its beginning did not give its
+    /// size or pages: it is kept all the same, with what its name says.
+    pub read: bool,
 }
 
 impl Inspection {
@@ -164,21 +197,22 @@ fn count<T>(it: impl Iterator<Item = T>) -> i64 {
 
 /// Checks an upload before anything reads it: not empty, not above `max_bytes`, and its content
 /// one of the accepted kinds, the same kind its name claims. An `.exe` renamed `.jpg` is refused
-/// here, on the field `file`.
-pub fn check_file(file_name: &str, bytes: &[u8], max_bytes: u64) -> Result<FileKind, FieldErrors> {
-    if bytes.is_empty() {
+/// here, on the field `file`. Only the first bytes are looked at, so `file` may be a beginning.
+pub fn check_file(
+    file_name: &str,
+    file: FileBytes<'_>,
+    max_bytes: u64,
+) -> Result<FileKind, FieldErrors> {
+    if file.len == 0 {
         return Err(FieldErrors::single(
             "file",
             Message::new("artwork.file_missing"),
         ));
     }
-    if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > max_bytes {
-        return Err(FieldErrors::single(
-            "file",
-            Message::new("artwork.file_too_large").arg("max_mb", max_bytes / (1024 * 1024)),
-        ));
+    if file.len > max_bytes {
+        return Err(FieldErrors::single("file", file_too_large(max_bytes)));
     }
-    let sniffed = FileKind::sniff(bytes);
+    let sniffed = FileKind::sniff(file.head);
     let extension = file_name
         .rsplit_once('.')
         .map(|(_, extension)| extension)
@@ -203,42 +237,95 @@ pub fn check_file(file_name: &str, bytes: &[u8], max_bytes: u64) -> Result<FileK
     }
 }
 
+/// The message of a file above the size limit of 前台设置, in whole MB.
+pub fn file_too_large(max_bytes: u64) -> Message {
+    Message::new("artwork.file_too_large").arg("max_mb", max_bytes / (1024 * 1024))
+}
+
 /// Reads a file already checked by [`check_file`]. `default_dpi` sizes an image that carries no
-/// density. A file that cannot be read (a truncated PDF) is a field error on `file`.
+/// density. A file read whole that cannot be read (a truncated PDF) is a field error on `file`;
+/// a larger file whose beginning says nothing is kept unread ([`Inspection::read`] false).
 pub fn inspect(
     file_name: &str,
-    bytes: &[u8],
+    file: FileBytes<'_>,
     kind: FileKind,
     default_dpi: u32,
 ) -> Result<Inspection, FieldErrors> {
-    let unreadable = || FieldErrors::single("file", Message::new("artwork.file_unreadable"));
     let hints = parse_file_name(file_name);
-    if kind == FileKind::Pdf {
-        let pages = read_pdf(bytes).ok_or_else(unreadable)?;
-        let first = pages.first().copied();
-        return Ok(Inspection {
+    let content = match kind {
+        // Its object table is at the end: nothing to read in a beginning.
+        FileKind::Pdf if !file.is_whole() => None,
+        FileKind::Pdf => read_pdf(file.head).map(pdf_content),
+        _ => read_raster(file.head, kind, default_dpi),
+    };
+    match content {
+        Some(content) => Ok(Inspection {
+            kind,
+            width_px: content.width_px,
+            height_px: content.height_px,
+            dpi: content.dpi,
+            dpi_from_file: content.dpi_from_file,
+            width_mm: content.width_mm,
+            height_mm: content.height_mm,
+            pages: content.pages,
+            hints,
+            read: true,
+        }),
+        None if file.is_whole() => Err(FieldErrors::single(
+            "file",
+            Message::new("artwork.file_unreadable"),
+        )),
+        None => Ok(Inspection {
             kind,
             width_px: None,
             height_px: None,
             dpi: None,
             dpi_from_file: false,
-            width_mm: first.map(|p| p.width_mm),
-            height_mm: first.map(|p| p.height_mm),
-            pages,
+            width_mm: None,
+            height_mm: None,
+            pages: Vec::new(),
             hints,
-        });
+            read: false,
+        }),
     }
-    let size = imagesize::blob_size(bytes).map_err(|_| unreadable())?;
-    let width_px = u32::try_from(size.width).map_err(|_| unreadable())?;
-    let height_px = u32::try_from(size.height).map_err(|_| unreadable())?;
+}
+
+/// What the content of a file gave, before the name's hints join it.
+struct ReadContent {
+    width_px: Option<u32>,
+    height_px: Option<u32>,
+    dpi: Option<Dpi>,
+    dpi_from_file: bool,
+    width_mm: Option<Quantity>,
+    height_mm: Option<Quantity>,
+    pages: Vec<PdfPage>,
+}
+
+fn pdf_content(pages: Vec<PdfPage>) -> ReadContent {
+    let first = pages.first().copied();
+    ReadContent {
+        width_px: None,
+        height_px: None,
+        dpi: None,
+        dpi_from_file: false,
+        width_mm: first.map(|p| p.width_mm),
+        height_mm: first.map(|p| p.height_mm),
+        pages,
+    }
+}
+
+/// Pixels and density of an image; `None` when its header cannot be read.
+fn read_raster(bytes: &[u8], kind: FileKind, default_dpi: u32) -> Option<ReadContent> {
+    let size = imagesize::blob_size(bytes).ok()?;
+    let width_px = u32::try_from(size.width).ok()?;
+    let height_px = u32::try_from(size.height).ok()?;
     let from_file = read_dpi(bytes, kind);
     let default_dpi = default_dpi.max(1);
     let dpi = from_file.unwrap_or(Dpi {
         x: default_dpi,
         y: default_dpi,
     });
-    Ok(Inspection {
-        kind,
+    Some(ReadContent {
         width_px: Some(width_px),
         height_px: Some(height_px),
         dpi: Some(dpi),
@@ -246,7 +333,6 @@ pub fn inspect(
         width_mm: Some(pixels_to_mm(width_px, dpi.x)),
         height_mm: Some(pixels_to_mm(height_px, dpi.y)),
         pages: Vec::new(),
-        hints,
     })
 }
 
@@ -926,7 +1012,7 @@ pub(crate) mod tests {
         default_dpi: u32,
         expected: (&str, &str, u32, bool),
     ) {
-        let got = inspect("", bytes, kind, default_dpi).unwrap();
+        let got = inspect("", FileBytes::whole(bytes), kind, default_dpi).unwrap();
         let (width, height, dpi, from_file) = expected;
         assert_eq!(got.width_mm, Some(q(width)), "width");
         assert_eq!(got.height_mm, Some(q(height)), "height");
@@ -996,7 +1082,8 @@ pub(crate) mod tests {
 
     #[test]
     fn a_pdf_gives_each_page_its_size_and_colour() {
-        let got = inspect("A4_20份.pdf", &two_page_pdf(), FileKind::Pdf, 72).unwrap();
+        let pdf = two_page_pdf();
+        let got = inspect("A4_20份.pdf", FileBytes::whole(&pdf), FileKind::Pdf, 72).unwrap();
         let a4 = (q("209.9028"), q("297.0389"));
         assert_eq!(
             got.pages,
@@ -1092,7 +1179,7 @@ pub(crate) mod tests {
 
     #[track_caller]
     fn check_refused(name: &str, bytes: &[u8], max: u64, key: &str) {
-        let errors = check_file(name, bytes, max).unwrap_err();
+        let errors = check_file(name, FileBytes::whole(bytes), max).unwrap_err();
         let error = errors.iter().next().unwrap();
         assert_eq!(
             (error.field.as_ref(), error.message.key()),
@@ -1104,11 +1191,29 @@ pub(crate) mod tests {
     #[test]
     fn uploads_are_checked_by_content_and_size() {
         let png_bytes = png(10, 10, None);
-        assert_eq!(check_file("a.PNG", &png_bytes, 1 << 20), Ok(FileKind::Png));
-        assert_eq!(check_file("", &two_page_pdf(), 1 << 20), Ok(FileKind::Pdf));
+        let whole = FileBytes::whole;
         assert_eq!(
-            check_file("稿.jpeg", &jpeg(1, 1, 1, 72), 1 << 20),
+            check_file("a.PNG", whole(&png_bytes), 1 << 20),
+            Ok(FileKind::Png)
+        );
+        assert_eq!(
+            check_file("", whole(&two_page_pdf()), 1 << 20),
+            Ok(FileKind::Pdf)
+        );
+        assert_eq!(
+            check_file("稿.jpeg", whole(&jpeg(1, 1, 1, 72)), 1 << 20),
             Ok(FileKind::Jpeg)
+        );
+        // The limit is on the whole file, the kind from its first bytes.
+        let beginning = FileBytes {
+            head: &png_bytes,
+            len: 1 << 20,
+        };
+        assert_eq!(check_file("a.png", beginning, 1 << 20), Ok(FileKind::Png));
+        let errors = check_file("a.png", beginning, (1 << 20) - 1).unwrap_err();
+        assert_eq!(
+            errors.iter().next().unwrap().message,
+            file_too_large((1 << 20) - 1)
         );
         // An .exe renamed .jpg.
         check_refused(
@@ -1134,15 +1239,59 @@ pub(crate) mod tests {
     fn a_broken_file_is_unreadable_not_a_panic() {
         let mut pdf = two_page_pdf();
         pdf.truncate(40);
-        let errors = inspect("a.pdf", &pdf, FileKind::Pdf, 72).unwrap_err();
+        let errors = inspect("a.pdf", FileBytes::whole(&pdf), FileKind::Pdf, 72).unwrap_err();
         assert_eq!(
             errors.iter().next().unwrap().message.key(),
             "artwork.file_unreadable"
         );
-        let errors = inspect("a.png", b"\x89PNG\r\n\x1a\n", FileKind::Png, 72).unwrap_err();
+        let errors = inspect(
+            "a.png",
+            FileBytes::whole(b"\x89PNG\r\n\x1a\n"),
+            FileKind::Png,
+            72,
+        )
+        .unwrap_err();
         assert_eq!(
             errors.iter().next().unwrap().message.key(),
             "artwork.file_unreadable"
         );
+    }
+
+    #[test]
+    fn a_large_file_is_read_from_its_beginning_or_kept_unread() {
+        let large = MAX_READ_BYTES * 4;
+        // An image's header is at its start: read as if whole.
+        let image = png(2480, 3508, Some(11811));
+        let beginning = FileBytes {
+            head: &image,
+            len: large,
+        };
+        let got = inspect("背胶_60x160_3张.png", beginning, FileKind::Png, 72).unwrap();
+        assert!(got.read);
+        assert_eq!(
+            (got.width_px, got.dpi.map(|d| d.x)),
+            (Some(2480), Some(300))
+        );
+        // A beginning that does not hold it: kept unread, the name's hints still given.
+        let cut = FileBytes {
+            head: b"\x89PNG\r\n\x1a\n",
+            len: large,
+        };
+        let got = inspect("背胶_60x160_3张.png", cut, FileKind::Png, 72).unwrap();
+        assert!(!got.read);
+        assert_eq!((got.width_mm, got.hints.quantity), (None, Some(3)));
+        // A PDF is never parsed from a beginning.
+        let pdf = two_page_pdf();
+        let got = inspect(
+            "a.pdf",
+            FileBytes {
+                head: &pdf,
+                len: large,
+            },
+            FileKind::Pdf,
+            72,
+        )
+        .unwrap();
+        assert!(!got.read && got.pages.is_empty());
     }
 }

@@ -2,8 +2,7 @@
 
 use tracing::instrument;
 
-use super::rules::{self, Inspection};
-use super::storage;
+use super::rules::{self, FileBytes, Inspection};
 use super::store::{self, NewOrderFile};
 use super::{OrderFile, OrderFileId};
 use crate::kernel::audit;
@@ -12,34 +11,40 @@ use crate::kernel::clock;
 use crate::kernel::db::Db;
 use crate::kernel::error::{AppError, AppResult};
 use crate::kernel::i18n::Message;
+use crate::kernel::spool::{SpooledFile, SpooledUpload};
+use crate::kernel::storage::{self, ByteStream};
 use crate::kernel::tenancy::Scope;
 use crate::kernel::web::Config;
 use crate::orders::order::rules::OrderStatus;
 use crate::orders::order::{OrderId, service as orders};
+use crate::orders::settings::OrderSettings;
+
+/// Where order files are kept in the file store: `order-files/<account set>/<token>.<ext>`.
+const STORAGE_PREFIX: &str = "order-files";
 
 /// The longest file name kept; longer ones are cut (the stored key never depends on it).
 const MAX_FILE_NAME_CHARS: usize = 200;
 
-/// Reads a file without saving anything: size, pages, colour and the name's hints.
+/// Reads a file without saving anything: size, pages, colour and the name's hints. The upload is
+/// received to disk under the size limit of 前台设置 and removed afterwards. `file_name` names a
+/// raw body (a multipart upload's own name wins).
 #[instrument(skip_all)]
 pub async fn inspect(
     db: &Db,
+    config: &Config,
     scope: &Scope,
     file_name: &str,
-    bytes: &[u8],
+    upload: SpooledUpload,
 ) -> AppResult<Inspection> {
     let settings = orders::order_settings(db, scope).await?;
-    let kind = rules::check_file(file_name, bytes, max_bytes(settings.max_upload_mb))?;
-    Ok(rules::inspect(
-        file_name,
-        bytes,
-        kind,
-        settings.default_dpi,
-    )?)
+    let received = receive(config, &settings, upload).await?;
+    read_received(&received, name_of(&received, file_name), &settings).await
 }
 
-/// Keeps a file with an order (and a line of it, if `line_no` is given). The bytes go to the
-/// file store first; if the row cannot be written they are removed again.
+/// Keeps a file with an order (and a line of it, if `line_no` is given). The upload is received
+/// to disk under the size limit of 前台设置, checked and read, then moved into the file store;
+/// the row is written last, and if it cannot be, the stored file is removed again. `file_name`
+/// names a raw body (a multipart upload's own name wins).
 #[instrument(skip_all, fields(order.id = order_id.0))]
 pub async fn attach_file(
     db: &Db,
@@ -48,7 +53,7 @@ pub async fn attach_file(
     order_id: OrderId,
     line_no: Option<i64>,
     file_name: &str,
-    bytes: Vec<u8>,
+    upload: SpooledUpload,
 ) -> AppResult<OrderFileId> {
     let scope = user.scope();
     let order = orders::show_order(db, scope, order_id).await?;
@@ -60,12 +65,15 @@ pub async fn attach_file(
             Message::new("artwork.line_no_unknown"),
         ));
     }
-    let inspection = inspect(db, scope, file_name, &bytes).await?;
+    let settings = orders::order_settings(db, scope).await?;
+    let received = receive(config, &settings, upload).await?;
+    let file_name = name_of(&received, file_name);
+    let inspection = read_received(&received, file_name, &settings).await?;
     let file_name = kept_name(file_name, inspection.kind.extension());
-    let key = storage::new_key(scope.id(), inspection.kind.extension());
+    let key = storage::new_key(STORAGE_PREFIX, scope.id(), inspection.kind.extension());
     let store = storage::for_config(config)?;
-    let n_bytes = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
-    store.put(&key, bytes).await?;
+    let n_bytes = i64::try_from(received.len()).unwrap_or(i64::MAX);
+    store.put_file(&key, received.path()).await?;
     let saved = save_row(
         db,
         user,
@@ -86,6 +94,51 @@ pub async fn attach_file(
         );
     }
     saved
+}
+
+/// Streams the upload to disk, refused past the size limit of 前台设置.
+async fn receive(
+    config: &Config,
+    settings: &OrderSettings,
+    upload: SpooledUpload,
+) -> AppResult<SpooledFile> {
+    let max_bytes = max_bytes(settings.max_upload_mb);
+    upload
+        .receive(config, max_bytes, rules::file_too_large(max_bytes))
+        .await
+}
+
+/// Checks and reads a received file: at most its first `rules::MAX_READ_BYTES` are held in
+/// memory, and the reading (lopdf on a PDF of up to 64 MiB) runs on a blocking thread so that it
+/// never stalls other requests.
+async fn read_received(
+    received: &SpooledFile,
+    file_name: &str,
+    settings: &OrderSettings,
+) -> AppResult<Inspection> {
+    let head = received.read_head(rules::MAX_READ_BYTES).await?;
+    // The blocking thread outlives this borrow as far as the compiler knows: it gets its own copy.
+    let file_name = file_name.to_owned();
+    let len = received.len();
+    let max_bytes = max_bytes(settings.max_upload_mb);
+    let default_dpi = settings.default_dpi;
+    let read = tokio::task::spawn_blocking(move || {
+        let file = FileBytes { head: &head, len };
+        let kind = rules::check_file(&file_name, file, max_bytes)?;
+        rules::inspect(&file_name, file, kind, default_dpi)
+    })
+    .await
+    .map_err(|err| AppError::Internal(anyhow::anyhow!("reading an upload: {err}")))?;
+    Ok(read?)
+}
+
+/// The upload's own name (a multipart form's), else the one given with a raw body.
+fn name_of<'a>(received: &'a SpooledFile, given: &'a str) -> &'a str {
+    if received.file_name().is_empty() {
+        given.trim()
+    } else {
+        received.file_name()
+    }
 }
 
 #[expect(clippy::too_many_arguments, reason = "one row's fields, passed once")]
@@ -146,18 +199,19 @@ pub async fn list_files(db: &Db, scope: &Scope, order_id: OrderId) -> AppResult<
     Ok(store::list(db.pool(), scope, order_id).await?)
 }
 
-/// A file of a live order with its bytes, for download.
-pub async fn file_with_bytes(
+/// A file of a live order with its bytes as a stream, for download: never read whole, since a
+/// file may be as large as the size limit of 前台设置 (up to 1 GiB).
+pub async fn file_with_content(
     db: &Db,
     config: &Config,
     scope: &Scope,
     order_id: OrderId,
     id: OrderFileId,
-) -> AppResult<(OrderFile, Vec<u8>)> {
+) -> AppResult<(OrderFile, ByteStream)> {
     orders::show_order(db, scope, order_id).await?;
     let file = store::find(db.pool(), scope, order_id, id).await?;
-    let bytes = storage::for_config(config)?.get(&file.storage_key).await?;
-    Ok((file, bytes))
+    let content = storage::for_config(config)?.get(&file.storage_key).await?;
+    Ok((file, content))
 }
 
 /// Removes a file from a draft order; once approved, the files are part of the job. The row

@@ -29,6 +29,10 @@ pub const RECYCLE_KIND: RecycleKind = RecycleKind {
     posted_sql: Some(
         "select count(*) from orders where account_set_id = $1 and id = $2 and paid_amount <> 0",
     ),
+    // 图片识别: the order's artwork files (`order_files` rows go by `on delete cascade`).
+    stored_files_sql: Some(
+        "select storage_key from order_files where account_set_id = $1 and order_id = $2",
+    ),
 };
 
 /// The id of an order.

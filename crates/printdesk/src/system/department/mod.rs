@@ -20,6 +20,7 @@ pub const RECYCLE_KIND: RecycleKind = RecycleKind {
     label_key: "menu.departments",
     describe_sql: "d.name",
     posted_sql: None,
+    stored_files_sql: None,
 };
 
 /// The id of a department (部门).

@@ -38,6 +38,7 @@ pub const RECYCLE_KIND: RecycleKind = RecycleKind {
     label_key: "menu.products",
     describe_sql: "d.code || ' ' || d.name",
     posted_sql: None,
+    stored_files_sql: None,
 };
 
 /// The id of a product (产品).

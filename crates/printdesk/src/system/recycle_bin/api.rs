@@ -80,6 +80,6 @@ async fn purge_recycle_bin_item(
     user.require(Permission::SYSTEM_RECYCLE_BIN_PURGE)?;
     let kind = service::kind_by_key(&kind)?;
     let id = id.parse().map_err(|_| AppError::NotFound)?;
-    service::purge(&state.db, &user, kind, id).await?;
+    service::purge(&state.db, &state.config, &user, kind, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -3,7 +3,9 @@
 //!
 //! Deleting happens in each document's own service (it knows what may not be deleted); this
 //! feature only restores and purges. A purge is refused while money is posted against the
-//! document (it can only be reversed) or while other rows still refer to it.
+//! document (it can only be reversed) or while other rows still refer to it. A purge that goes
+//! through also removes the document's stored files (an order's artwork) from the file store,
+//! after its transaction commits (`kernel::recycle_bin::Purged`).
 
 pub mod api;
 pub mod pages;

@@ -9,7 +9,9 @@ use crate::kernel::db::{Db, StoreError};
 use crate::kernel::error::{AppError, AppResult};
 use crate::kernel::i18n::Message;
 use crate::kernel::recycle_bin::{self, BinItem, PurgeRefusal, RecycleKind};
+use crate::kernel::storage;
 use crate::kernel::tenancy::Scope;
+use crate::kernel::web::Config;
 
 /// The bin's content for one kind.
 pub struct BinGroup {
@@ -64,11 +66,19 @@ pub async fn restore(db: &Db, user: &CurrentUser, kind: &RecycleKind, id: i64) -
 }
 
 /// Deletes a binned document for good, unless money is posted against it or it is referenced.
+/// Its stored files (an order's artwork) leave the file store only once the rows are committed
+/// gone; a file that cannot be removed then is logged, it does not undo the purge.
 #[instrument(skip_all, fields(doc.kind = kind.key, doc.id = id))]
-pub async fn purge(db: &Db, user: &CurrentUser, kind: &RecycleKind, id: i64) -> AppResult<()> {
+pub async fn purge(
+    db: &Db,
+    config: &Config,
+    user: &CurrentUser,
+    kind: &RecycleKind,
+    id: i64,
+) -> AppResult<()> {
     let mut tx = db.begin_write().await?;
-    match recycle_bin::purge(&mut tx, user.scope(), kind, id).await? {
-        Ok(()) => {}
+    let purged = match recycle_bin::purge(&mut tx, user.scope(), kind, id, db.for_update()).await? {
+        Ok(purged) => purged,
         Err(PurgeRefusal::MoneyPosted) => {
             return Err(AppError::Conflict(Message::new("recycle_bin.money_posted")));
         }
@@ -77,7 +87,7 @@ pub async fn purge(db: &Db, user: &CurrentUser, kind: &RecycleKind, id: i64) -> 
                 "recycle_bin.still_referenced",
             )));
         }
-    }
+    };
     audit::record(
         &mut tx,
         Some(user.scope()),
@@ -89,5 +99,6 @@ pub async fn purge(db: &Db, user: &CurrentUser, kind: &RecycleKind, id: i64) -> 
     )
     .await?;
     tx.commit().await?;
+    storage::remove_purged(config, &purged.storage_keys).await;
     Ok(())
 }
