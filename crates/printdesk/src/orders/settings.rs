@@ -91,8 +91,10 @@ const _: () = assert!(
     "the settings' ceiling is the spool's"
 );
 
-/// The artwork size limit of an account set that has not chosen one, in MB.
-pub const DEFAULT_UPLOAD_MB: u32 = 8;
+/// The artwork size limit of an account set that has not chosen one, in MB. Large-format print
+/// files run to tens of MB; uploads are streamed to disk (`kernel::spool`), never held whole in
+/// memory, so the default takes most of them without a trip to 前台设置.
+pub const DEFAULT_UPLOAD_MB: u32 = 100;
 
 /// The front-desk settings of an account set.
 #[derive(Clone, Debug, PartialEq, Eq)]
