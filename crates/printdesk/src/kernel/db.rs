@@ -249,11 +249,13 @@ impl Db {
                         // WAL mode except for the last transactions on power loss, never corrupt.
                         // The busy timeout still matters for a second process (`printdesk
                         // demo`, a backup) on the same file. No connection checkpoints on
-                        // commit: `checkpoint_wal` does it beside the writer.
+                        // commit: `checkpoint_wal` does it beside the writer. Pages are read
+                        // through a 256 MB memory map instead of a read call each: the order
+                        // list's tag filter probes thousands of scattered rows (52 -> 42 ms).
                         conn.execute(
                             "pragma journal_mode = wal; pragma synchronous = normal; \
                              pragma busy_timeout = 10000; pragma foreign_keys = on; \
-                             pragma wal_autocheckpoint = 0;",
+                             pragma wal_autocheckpoint = 0; pragma mmap_size = 268435456;",
                         )
                         .await?;
                     }

@@ -981,8 +981,15 @@ pub async fn list_orders(
     page: i64,
 ) -> AppResult<OrderPage> {
     let page = page.max(1);
-    let (lines, total_count, total_amount) =
-        store::list(db.pool(), scope, filter, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
+    let (lines, total_count, total_amount) = store::list(
+        db.pool(),
+        db.backend(),
+        scope,
+        filter,
+        PAGE_SIZE,
+        (page - 1) * PAGE_SIZE,
+    )
+    .await?;
     Ok(OrderPage {
         lines,
         total_count,
@@ -998,5 +1005,9 @@ pub async fn export_orders(
     scope: &Scope,
     filter: &ListFilter,
 ) -> AppResult<Vec<OrderListLine>> {
-    Ok(store::list(db.pool(), scope, filter, 100_000, 0).await?.0)
+    Ok(
+        store::list(db.pool(), db.backend(), scope, filter, 100_000, 0)
+            .await?
+            .0,
+    )
 }

@@ -7,7 +7,7 @@ use sqlx::{AnyPool, FromRow};
 
 use super::rules::{Header, OrderFacts, OrderStatus, Totals};
 use super::{LineProcess, Order, OrderId, OrderLine, OrderListLine};
-use crate::kernel::db::{self, StoreError, StoreResult, Tx, flag, to_flag};
+use crate::kernel::db::{self, Backend, StoreError, StoreResult, Tx, flag, to_flag};
 use crate::kernel::money::{Money, Quantity};
 use crate::kernel::tenancy::Scope;
 
@@ -720,8 +720,17 @@ struct ListRow {
 }
 
 /// The `where` of the list and its binds after `$1` (the account set).
-fn list_where(filter: &ListFilter) -> (String, Vec<ListBind>) {
-    let mut sql = String::from("o.account_set_id = $1 and o.deleted_at is null");
+fn list_where(filter: &ListFilter, backend: Backend) -> (String, Vec<ListBind>) {
+    // With a tag, the tag's orders are few: SQLite should fetch them by id. Without statistics
+    // (a shop's database never has any) it scans the live-orders index of the whole account set
+    // instead, 130 ms against 18 over 540,000 orders; `+` keeps the account-set term off every
+    // index, which leaves it the ids.
+    let account_set = if filter.tag_id.is_some() && backend == Backend::Sqlite {
+        "+o.account_set_id = $1"
+    } else {
+        "o.account_set_id = $1"
+    };
+    let mut sql = format!("{account_set} and o.deleted_at is null");
     let mut binds = Vec::new();
     let mut push = |sql: &mut String, clause: &str, bind: ListBind| {
         binds.push(bind);
@@ -821,12 +830,13 @@ enum ListBind {
 /// totals of every matching order.
 pub(super) async fn list(
     pool: &AnyPool,
+    backend: Backend,
     scope: &Scope,
     filter: &ListFilter,
     limit: i64,
     offset: i64,
 ) -> StoreResult<(Vec<OrderListLine>, i64, Money)> {
-    let (where_sql, binds) = list_where(filter);
+    let (where_sql, binds) = list_where(filter, backend);
     let count_sql = format!(
         "select cast(count(*) as bigint), cast(coalesce(sum(o.total), 0) as bigint) from orders o where {where_sql}"
     );
