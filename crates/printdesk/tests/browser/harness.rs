@@ -502,14 +502,29 @@ impl Page {
     }
 
     /// Types `keys` into whatever has the keyboard focus, as a person at the keyboard would.
+    /// WebDriver refuses keys for an element it finds not interactable at that instant — the
+    /// focus caught while the page's script is still moving it, on a busy machine — where a
+    /// keyboard would simply type into whatever has the focus next; nothing is typed when it
+    /// refuses, so asking the focused element again is safe.
     pub async fn type_keys(&self, keys: &str) {
-        self.client
-            .active_element()
-            .await
-            .expect("focused element")
-            .send_keys(keys)
-            .await
-            .expect("typing");
+        let mut tries = 0;
+        loop {
+            let focused = self.client.active_element().await.expect("focused element");
+            match focused.send_keys(keys).await {
+                Ok(()) => return,
+                Err(_) if tries < 30 => {
+                    tries += 1;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(err) => {
+                    let html = focused.html(false).await.unwrap_or_default();
+                    panic!(
+                        "typing {keys:?} into {}: {err}",
+                        html.chars().take(300).collect::<String>()
+                    );
+                }
+            }
+        }
     }
 
     /// The `id` of the element that has the keyboard focus.
