@@ -979,7 +979,7 @@ async fn missing_permission_is_403_naming_it(backend: Backend) {
         .get_text(&format!("/customers/prices/{}", price["id"]))
         .await;
     assert_eq!(status, StatusCode::OK);
-    assert!(page.contains("<fieldset disabled>"));
+    assert!(page.contains("<fieldset class=\"plain\" disabled>"));
     let manage =
         "您没有“管理客户合作价（新建、修改、删除）”权限（customers.customer_price.manage）";
     let res = viewer.get("/customers/prices/new").await;

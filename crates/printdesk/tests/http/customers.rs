@@ -861,7 +861,7 @@ async fn missing_permission_is_403_naming_it(backend: Backend) {
         .get_text(&format!("/customers/{}", customer["id"]))
         .await;
     assert_eq!(status, StatusCode::OK);
-    assert!(page.contains("<fieldset disabled>"));
+    assert!(page.contains("<fieldset class=\"plain\" disabled>"));
     assert!(!page.contains("id=\"merge\""));
     let res = viewer.post_form("/customers", &[("name", "偷建")]).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
