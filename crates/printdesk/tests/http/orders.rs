@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::backend_tests;
 use crate::harness::{ADMIN_LOGIN, ADMIN_PASSWORD, Api, Backend, TestApp, field_message};
-use crate::products::{body, create, item};
+use crate::products::{body, create, id_in, item};
 use crate::spreadsheets::download_rows;
 use crate::system_org::{Probe, assert_foreign_ids_are_not_found};
 
@@ -1514,15 +1514,7 @@ async fn a_lines_processes_are_ticked_on_the_form(backend: Backend) {
         "{}",
         res.text().await.unwrap()
     );
-    let id = location(&res)
-        .split('?')
-        .next()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .parse::<i64>()
-        .unwrap();
+    let id = id_in(&res);
     let (_, order) = api.get(&format!("/api/v1/orders/{id}")).await;
     assert_eq!(
         line_processes(&order),

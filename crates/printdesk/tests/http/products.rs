@@ -108,7 +108,8 @@ fn hidden(page: &str, name: &str) -> String {
     value[..value.find('"').unwrap()].to_owned()
 }
 
-fn id_in(res: &reqwest::Response) -> i64 {
+/// The id in a redirect's location such as `/orders/7?saved=1`.
+pub(crate) fn id_in(res: &reqwest::Response) -> i64 {
     let location = res.headers()["location"].to_str().unwrap();
     let path = location.split('?').next().unwrap();
     path.rsplit('/').next().unwrap().parse().unwrap()
