@@ -667,10 +667,16 @@ async fn order_save(
                         })
                     })
                     .collect();
-                let body = serde_json::json!({
+                let mut body = serde_json::json!({
                     "lines": lines,
                     "form_nonce": format!("bench-{idx}-{n}"),
                 });
+                // A third leave a mobile, as at a real counter (the list searches it).
+                if rng.below(3) == 0 {
+                    body["walk_in_name"] = serde_json::json!("王先生");
+                    body["walk_in_mobile"] =
+                        serde_json::json!(format!("139{:08}", rng.below(100_000_000)));
+                }
                 let one = due.unwrap_or_else(Instant::now);
                 let ok = match client
                     .post(format!("{base}/api/v1/orders"))
@@ -741,6 +747,12 @@ async fn order_list(
     )
     .fetch_one(db.pool())
     .await?;
+    // Part of the busiest customer's name, as a clerk types it.
+    let customer_name: String = sqlx::query_scalar("select name from customers where id = $1")
+        .bind(customer)
+        .fetch_one(db.pool())
+        .await?;
+    let name_part: String = customer_name.chars().take(2).collect();
     let month_ago =
         chrono::NaiveDate::parse_from_str(&last_day, "%Y-%m-%d")? - chrono::Duration::days(30);
     let number_prefix = format!("DD{}", last_day.replace('-', ""));
@@ -757,6 +769,11 @@ async fn order_list(
         (
             "walk-in name",
             format!("q={}", crate::kernel::web::urlencode("王先生")),
+        ),
+        ("mobile digits", "q=5678".to_owned()),
+        (
+            "customer name",
+            format!("q={}", crate::kernel::web::urlencode(&name_part)),
         ),
         ("sort by total, page 20", "sort=total&page=20".to_owned()),
     ];

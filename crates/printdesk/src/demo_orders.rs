@@ -704,6 +704,7 @@ pub async fn generate(
     for table in ["orders", "order_lines", "order_line_processes", "shipments"] {
         db.sync_identity(&mut tx, table).await?;
     }
+    crate::orders::order::remember_all_search_values(&mut tx, scope).await?;
     tx.commit().await?;
     for table in [
         "orders",

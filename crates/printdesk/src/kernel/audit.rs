@@ -9,6 +9,7 @@ use sqlx::FromRow;
 use crate::kernel::auth::UserId;
 use crate::kernel::clock;
 use crate::kernel::db::{Db, StoreResult, Tx};
+use crate::kernel::deferred::{Bound, Deferred};
 use crate::kernel::tenancy::Scope;
 
 /// One line of the trail, as shown to a person.
@@ -57,28 +58,29 @@ pub struct NewEntry<'a> {
     pub summary: String,
 }
 
-/// Records several actions in one statement, inside the caller's transaction (a batch of new
-/// documents, `kernel::batch`).
-pub async fn record_many(tx: &mut Tx, entries: &[NewEntry<'_>]) -> StoreResult<()> {
+/// Queues the record of several actions, one statement, for the caller's transaction to run
+/// before it commits (a batch of new documents, `kernel::batch`).
+pub fn record_many(deferred: &mut Deferred, entries: &[NewEntry<'_>]) {
     let at = clock::now_text();
     for chunk in entries.chunks(50) {
         let sql = format!(
             "insert into audit_log (at, account_set_id, user_id, action, doc_kind, doc_id, summary) values {}",
             super::db::value_rows(chunk.len(), 1, 6)
         );
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(&at);
+        let mut binds: Vec<Bound> = Vec::with_capacity(1 + chunk.len() * 6);
+        binds.push(at.as_str().into());
         for entry in chunk {
-            query = query
-                .bind(entry.scope.id())
-                .bind(entry.user_id.0)
-                .bind(entry.action)
-                .bind(entry.doc_kind)
-                .bind(entry.doc_id)
-                .bind(entry.summary.chars().take(500).collect::<String>());
+            binds.extend([
+                entry.scope.id().into(),
+                entry.user_id.0.into(),
+                entry.action.into(),
+                entry.doc_kind.into(),
+                entry.doc_id.into(),
+                entry.summary.chars().take(500).collect::<String>().into(),
+            ]);
         }
-        query.execute(&mut **tx).await?;
+        deferred.push(sql, binds);
     }
-    Ok(())
 }
 
 #[derive(FromRow)]

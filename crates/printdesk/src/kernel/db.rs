@@ -148,6 +148,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0011_order_list_live_index.sql"),
         postgres: include_str!("../../migrations/postgres/0011_order_list_live_index.sql"),
     },
+    Migration {
+        version: 12,
+        name: "order_search_values",
+        sqlite: include_str!("../../migrations/sqlite/0012_order_search_values.sql"),
+        postgres: include_str!("../../migrations/postgres/0012_order_search_values.sql"),
+    },
 ];
 
 /// Versions and names of the embedded migrations, for the tidy test and `printdesk migrate`.

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use crate::kernel::clock;
 use crate::kernel::db::{StoreResult, Tx};
+use crate::kernel::deferred::{Bound, Deferred};
 
 /// The outcome of claiming a nonce.
 #[derive(Debug, PartialEq, Eq)]
@@ -86,10 +87,11 @@ pub async fn seen_many(tx: &mut Tx, nonces: &[&str]) -> StoreResult<HashMap<Stri
     Ok(seen)
 }
 
-/// Records in one statement that each `(nonce, user id, document id)` made its document. Blank
-/// nonces are skipped. A nonce recorded meanwhile by another server fails the statement, and
-/// with it the batch, which is then written job by job and sees it.
-pub async fn record_many(tx: &mut Tx, made: &[(&str, i64, i64)]) -> StoreResult<()> {
+/// Queues one statement recording that each `(nonce, user id, document id)` made its document,
+/// for the caller's transaction to run before it commits. Blank nonces are skipped. A nonce
+/// recorded meanwhile by another server fails the statement, and with it the batch, which is
+/// then written job by job and sees it.
+pub fn record_many(deferred: &mut Deferred, made: &[(&str, i64, i64)]) {
     let made: Vec<&(&str, i64, i64)> = made.iter().filter(|m| !m.0.trim().is_empty()).collect();
     let now = clock::now_text();
     for chunk in made.chunks(100) {
@@ -97,14 +99,15 @@ pub async fn record_many(tx: &mut Tx, made: &[(&str, i64, i64)]) -> StoreResult<
             "insert into form_submissions (created_at, nonce, user_id, location) values {}",
             crate::kernel::db::value_rows(chunk.len(), 1, 3)
         );
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(&now);
+        let mut binds: Vec<Bound> = Vec::with_capacity(1 + chunk.len() * 3);
+        binds.push(now.as_str().into());
         for (nonce, user_id, doc_id) in chunk {
-            query = query
-                .bind(nonce.trim())
-                .bind(*user_id)
-                .bind(doc_id.to_string());
+            binds.extend([
+                nonce.trim().into(),
+                (*user_id).into(),
+                doc_id.to_string().into(),
+            ]);
         }
-        query.execute(&mut **tx).await?;
+        deferred.push(sql, binds);
     }
-    Ok(())
 }

@@ -18,6 +18,7 @@ pub mod batch;
 pub mod cache;
 pub mod clock;
 pub mod db;
+pub mod deferred;
 pub mod error;
 pub mod i18n;
 pub mod idempotency;

@@ -1311,6 +1311,112 @@ async fn cooperative_prices_apply_to_the_customer_lines(backend: Backend) {
     assert_eq!(list["orders"][0]["customer_name"], "XX设计院");
 }
 
+/// Free text finds an order by any part of its walk-in name (any case), mobile or contact phone,
+/// as the order now reads after an edit, never a binned order or another account set's.
+async fn free_text_finds_orders_by_part_of_a_name_or_phone(backend: Backend) {
+    let app = TestApp::with_setup(backend).await;
+    let api = app.api_admin().await;
+    photo(&api).await;
+    let ids = |list: &Value| -> Vec<i64> {
+        list["orders"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["id"].as_i64().unwrap())
+            .collect()
+    };
+    let found = |q: &'static str| {
+        let api = &api;
+        async move {
+            let (status, list) = api
+                .get(&format!(
+                    "/api/v1/orders?q={}",
+                    printdesk::kernel::web::urlencode(q)
+                ))
+                .await;
+            assert_eq!(status, StatusCode::OK, "{list}");
+            ids(&list)
+        }
+    };
+    let mut lily = walk_in(json!([photo_line()]));
+    lily["walk_in_name"] = json!("Lily Chen 陈");
+    lily["walk_in_mobile"] = json!("13912345678");
+    let lily = create_order(&api, lily).await;
+    let lily_id = lily["id"].as_i64().unwrap();
+    let mut phone = walk_in(json!([photo_line()]));
+    phone["walk_in_name"] = json!("");
+    phone["walk_in_mobile"] = json!("");
+    phone["contact_phone"] = json!("021-5555-0101");
+    let phone_id = create_order(&api, phone).await["id"].as_i64().unwrap();
+    // `walk_in` gives 李先生 13800001111.
+    let other_id = create_order(&api, walk_in(json!([photo_line()]))).await["id"]
+        .as_i64()
+        .unwrap();
+
+    assert_eq!(
+        found("lily chen").await,
+        [lily_id],
+        "a name in another case"
+    );
+    assert_eq!(found("陈").await, [lily_id]);
+    assert_eq!(found("1234567").await, [lily_id], "the middle of a mobile");
+    assert_eq!(
+        found("5555-01").await,
+        [phone_id],
+        "part of a contact phone"
+    );
+    assert_eq!(found("李先").await, [other_id]);
+    assert_eq!(
+        found("1").await,
+        [other_id, phone_id, lily_id],
+        "every order with a 1 in its phone, newest first"
+    );
+    assert!(found("王五").await.is_empty());
+    // The start of an order number, too short to be taken for one: every order starts so.
+    let number = lily["number"].as_str().unwrap().to_lowercase();
+    let (_, list) = api.get(&format!("/api/v1/orders?q={}", &number[..4])).await;
+    assert_eq!(list["total"], 3, "{list}");
+    // `%` and `_` are the text typed, not wildcards.
+    assert!(found("%").await.is_empty());
+    assert!(found("1391234567_").await.is_empty());
+
+    // Edited, the order is found by its new mobile and no longer by the old one.
+    let mut edit = walk_in(json!([photo_line()]));
+    edit["walk_in_name"] = json!("Lily Chen 陈");
+    edit["walk_in_mobile"] = json!("13700009999");
+    edit["version"] = lily["version"].clone();
+    let (status, saved) = api.put(&format!("/api/v1/orders/{lily_id}"), edit).await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!(found("0009999").await, [lily_id]);
+    assert!(found("12345678").await.is_empty(), "the old mobile");
+
+    // A binned order is not listed; restored, it is again.
+    let (status, _) = api.delete(&format!("/api/v1/orders/{lily_id}")).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert!(found("lily").await.is_empty());
+    let (status, _) = api
+        .post(
+            &format!("/api/v1/recycle-bin/order/{lily_id}/restore"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(found("lily").await, [lily_id]);
+
+    // Another account set's walk-in with the same name and mobile stays its own.
+    let api_b = second_account_set(&app, &api).await;
+    photo(&api_b).await;
+    let mut twin = walk_in(json!([photo_line()]));
+    twin["walk_in_name"] = json!("Lily Chen 陈");
+    twin["walk_in_mobile"] = json!("13700009999");
+    let twin_id = create_order(&api_b, twin).await["id"].as_i64().unwrap();
+    assert_eq!(found("0009999").await, [lily_id]);
+    let (_, list) = api_b.get("/api/v1/orders?q=0009999").await;
+    assert_eq!(ids(&list), [twin_id]);
+    let (_, list) = api_b.get("/api/v1/orders?q=5555").await;
+    assert_eq!(list["total"], 0);
+}
+
 /// The answer to a save is built from what was written, not read back: it must be exactly what
 /// reading the order gives — customer, tags, lines with their processes, an override,
 /// totals, version — and a repeated form gets the first order's answer.
@@ -1618,6 +1724,7 @@ async fn a_process_not_live_here_is_refused_on_its_line(backend: Backend) {
 
 backend_tests!(
     a_walk_in_order_is_priced_numbered_and_audited,
+    free_text_finds_orders_by_part_of_a_name_or_phone,
     a_quote_prices_without_saving,
     bad_input_is_refused_on_its_field,
     the_same_form_nonce_saves_one_order,

@@ -16,6 +16,8 @@ pub mod rules;
 pub mod service;
 mod store;
 
+pub(crate) use store::remember_all_search_values;
+
 use crate::kernel::money::{Money, Quantity};
 use crate::kernel::recycle_bin::RecycleKind;
 use rules::OrderStatus;

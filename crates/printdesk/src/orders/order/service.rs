@@ -15,6 +15,7 @@ use crate::kernel::auth::{CurrentUser, Permission, UserId};
 use crate::kernel::batch::{self, BatchFuture, BatchJob};
 use crate::kernel::clock;
 use crate::kernel::db::{self, Db, StoreError, Tx, next_block_in_sequence};
+use crate::kernel::deferred::Deferred;
 use crate::kernel::error::{AppError, AppResult, FieldErrors};
 use crate::kernel::i18n::{Locale, Message};
 use crate::kernel::idempotency;
@@ -594,6 +595,8 @@ async fn write_new_orders(tx: &mut Tx, jobs: &[NewOrderJob]) -> AppResult<Vec<Ap
     }
     let mut audit_entries = Vec::new();
     let mut made = Vec::new();
+    // Tags, processes, search values, audit and nonces: one hand-off at the end on SQLite.
+    let mut deferred = Deferred::new();
     for indexes in by_set.values() {
         let scope = &jobs[indexes[0]].scope;
         let wanted: Vec<i64> = indexes
@@ -631,7 +634,7 @@ async fn write_new_orders(tx: &mut Tx, jobs: &[NewOrderJob]) -> AppResult<Vec<Ap
                 created_by: jobs[i].user_id.0,
             })
             .collect();
-        let ids = store::insert_many(tx, scope, &rows).await?;
+        let ids = store::insert_many(tx, &mut deferred, scope, &rows).await?;
         let children: Vec<store::Children<'_>> = to_write
             .iter()
             .zip(&ids)
@@ -641,7 +644,11 @@ async fn write_new_orders(tx: &mut Tx, jobs: &[NewOrderJob]) -> AppResult<Vec<Ap
                 tag_ids: &jobs[i].header.tag_ids,
             })
             .collect();
-        let line_ids = store::insert_children(tx, scope, &children).await?;
+        let line_ids = store::insert_children(tx, &mut deferred, scope, &children).await?;
+        if to_write.iter().any(|&i| jobs[i].release_on_save) {
+            // Releasing tasks reads the lines' processes.
+            deferred.run(tx).await?;
+        }
         for ((&i, id), row) in to_write.iter().zip(&ids).zip(&rows) {
             let job = &jobs[i];
             let customer_name = job
@@ -676,8 +683,9 @@ async fn write_new_orders(tx: &mut Tx, jobs: &[NewOrderJob]) -> AppResult<Vec<Ap
             tracing::info!(order.id = id.0, order.number = %row.number, "order created");
         }
     }
-    audit::record_many(tx, &audit_entries).await?;
-    idempotency::record_many(tx, &made).await?;
+    audit::record_many(&mut deferred, &audit_entries);
+    idempotency::record_many(&mut deferred, &made);
+    deferred.run(tx).await?;
 
     let answer = |i: usize| match outcomes[i] {
         Some(Outcome::Saved(id)) => Ok(written.get(&i).map_or(Written::Earlier(id), |order| {
@@ -774,7 +782,8 @@ pub async fn update_order(
         tax_inclusive: settings.tax_inclusive,
         now: &now,
     };
-    match store::update(&mut tx, scope, id, version, &row).await {
+    let mut deferred = Deferred::new();
+    match store::update(&mut tx, &mut deferred, scope, id, version, &row).await {
         Err(StoreError::NotFound) => {
             return Err(AppError::Conflict(Message::new("order.stale")));
         }
@@ -786,7 +795,8 @@ pub async fn update_order(
         lines: &lines,
         tag_ids: &header.tag_ids,
     };
-    store::insert_children(&mut tx, scope, &[children]).await?;
+    store::insert_children(&mut tx, &mut deferred, scope, &[children]).await?;
+    deferred.run(&mut tx).await?;
     if settings.task_release == TaskRelease::OnSave {
         task::release(&mut tx, scope, id, header.due_at.as_deref(), &now).await?;
     }
