@@ -20,19 +20,12 @@ use super::db::{StoreError, StoreResult, Tx};
 #[derive(Debug, Clone, PartialEq)]
 pub enum Bound {
     Int(i64),
-    OptInt(Option<i64>),
     Text(String),
 }
 
 impl From<i64> for Bound {
     fn from(value: i64) -> Bound {
         Bound::Int(value)
-    }
-}
-
-impl From<Option<i64>> for Bound {
-    fn from(value: Option<i64>) -> Bound {
-        Bound::OptInt(value)
     }
 }
 
@@ -98,7 +91,6 @@ async fn execute(tx: &mut Tx, sql: String, binds: &[Bound]) -> StoreResult<()> {
     for bind in binds {
         let added = match bind {
             Bound::Int(value) => args.add(*value),
-            Bound::OptInt(value) => args.add(*value),
             Bound::Text(value) => args.add(value.clone()),
         };
         added.map_err(|err| StoreError::Db(sqlx::Error::Encode(err)))?;
@@ -168,7 +160,7 @@ mod tests {
             ),
             (
                 "insert into b values ($1), ($2)".to_owned(),
-                vec![Bound::OptInt(None), 3.into()],
+                vec![2.into(), 3.into()],
             ),
         ]);
         assert_eq!(
@@ -180,7 +172,7 @@ mod tests {
             [
                 Bound::Int(1),
                 Bound::Text("x".to_owned()),
-                Bound::OptInt(None),
+                Bound::Int(2),
                 Bound::Int(3)
             ]
         );
