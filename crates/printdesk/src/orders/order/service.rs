@@ -14,7 +14,7 @@ use crate::kernel::audit;
 use crate::kernel::auth::{CurrentUser, Permission, UserId};
 use crate::kernel::batch::{self, BatchFuture, BatchJob};
 use crate::kernel::clock;
-use crate::kernel::db::{self, Db, StoreError, Tx, next_block_in_sequence};
+use crate::kernel::db::{Db, StoreError, Tx, next_block_in_sequence};
 use crate::kernel::deferred::Deferred;
 use crate::kernel::error::{AppError, AppResult, FieldErrors};
 use crate::kernel::i18n::{Locale, Message};
@@ -432,20 +432,10 @@ async fn check_items(
     if header.tag_ids.iter().any(|id| !context.tags.contains(id)) {
         errors.add("tag_ids", Message::new("order.choice_unknown"));
     }
-    if let Some(id) = header.sales_person_id {
-        let n: i64 = sqlx::query_scalar(
-            r#"select cast(count(*) as bigint) from users u
-               join user_account_sets a on a.user_id = u.id
-               where u.id = $2 and a.account_set_id = $1 and u.disabled = 0"#,
-        )
-        .bind(scope.id())
-        .bind(id)
-        .fetch_one(db.pool())
-        .await
-        .unwrap_or(0);
-        if n == 0 {
-            errors.add("sales_person_id", Message::new("order.choice_unknown"));
-        }
+    if let Some(id) = header.sales_person_id
+        && !store::is_active_user_here(db.pool(), scope, id).await?
+    {
+        errors.add("sales_person_id", Message::new("order.choice_unknown"));
     }
     Ok(())
 }
@@ -603,7 +593,7 @@ async fn write_new_orders(tx: &mut Tx, jobs: &[NewOrderJob]) -> AppResult<Vec<Ap
             .iter()
             .filter_map(|&i| jobs[i].header.customer_id)
             .collect();
-        let live = live_customers(tx, scope, &wanted).await?;
+        let live = store::live_customers(tx, scope, &wanted).await?;
         let mut to_write = Vec::with_capacity(indexes.len());
         for &i in indexes {
             match jobs[i].header.customer_id {
@@ -704,28 +694,6 @@ async fn write_new_orders(tx: &mut Tx, jobs: &[NewOrderJob]) -> AppResult<Vec<Ap
         .collect())
 }
 
-/// Which of `ids` are live customers of the account set, with their names.
-async fn live_customers(
-    tx: &mut Tx,
-    scope: &Scope,
-    ids: &[i64],
-) -> AppResult<HashMap<i64, String>> {
-    let mut live = HashMap::new();
-    for chunk in ids.chunks(100) {
-        let sql = format!(
-            "select id, name from customers where account_set_id = $1 and deleted_at is null and id in ({})",
-            db::placeholders(2, chunk.len())
-        );
-        let mut query =
-            sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(sql)).bind(scope.id());
-        for id in chunk {
-            query = query.bind(*id);
-        }
-        live.extend(query.fetch_all(&mut **tx).await?);
-    }
-    Ok(live)
-}
-
 /// 快速开单: one walk-in line (an ID copy, a few prints), saved and approved at once.
 pub async fn quick_sale(
     db: &Db,
@@ -769,7 +737,7 @@ pub async fn update_order(
         return Err(AppError::Conflict(Message::new("order.stale")));
     }
     if let Some(customer_id) = header.customer_id
-        && live_customers(&mut tx, scope, &[customer_id])
+        && store::live_customers(&mut tx, scope, &[customer_id])
             .await?
             .is_empty()
     {
@@ -850,13 +818,7 @@ pub async fn act(
     store::set_status(&mut tx, scope, id, next, user.user_id.0, &now).await?;
     match action {
         OrderAction::Approve => {
-            let due: Option<String> = sqlx::query_scalar(
-                "select due_at from orders where account_set_id = $1 and id = $2",
-            )
-            .bind(scope.id())
-            .bind(id.0)
-            .fetch_one(&mut *tx)
-            .await?;
+            let due = store::due_at(&mut tx, scope, id).await?;
             task::release(&mut tx, scope, id, due.as_deref(), &now).await?;
         }
         OrderAction::Unapprove | OrderAction::Cancel => task::withdraw(&mut tx, scope, id).await?,
@@ -876,37 +838,17 @@ pub async fn act(
     Ok(next)
 }
 
-/// What a customer owes on its other open orders (approved, not closed, cancelled or binned),
-/// less what was paid: `$1` account set, `$2` customer, `$3` the order being looked at.
-const OPEN_BALANCE_SQL: &str = r#"select cast(coalesce(sum(total - paid_amount), 0) as bigint) from orders
-    where account_set_id = $1 and customer_id = $2 and id <> $3 and deleted_at is null
-      and status in ('approved', 'in_production', 'done', 'delivered')"#;
-
 /// 信用额度 with mode block: the customer's open orders (approved, not closed or cancelled, less
 /// what was paid) plus this one may not exceed the limit. Mode warn never refuses; the order page
 /// shows the warning.
 async fn check_credit(tx: &mut crate::kernel::db::Tx, scope: &Scope, id: OrderId) -> AppResult<()> {
-    let row: Option<(i64, i64, String, i64)> = sqlx::query_as(
-        r#"select o.total, c.credit_limit, c.credit_mode, c.id from orders o
-           join customers c on c.id = o.customer_id
-           where o.account_set_id = $1 and o.id = $2"#,
-    )
-    .bind(scope.id())
-    .bind(id.0)
-    .fetch_optional(&mut **tx)
-    .await?;
-    let Some((total, limit, mode, customer_id)) = row else {
+    let Some((total, limit, mode, customer_id)) = store::credit_terms(tx, scope, id).await? else {
         return Ok(());
     };
     if limit <= 0 || mode != "block" {
         return Ok(());
     }
-    let open: i64 = sqlx::query_scalar(OPEN_BALANCE_SQL)
-        .bind(scope.id())
-        .bind(customer_id)
-        .bind(id.0)
-        .fetch_one(&mut **tx)
-        .await?;
+    let open = store::open_balance(&mut **tx, scope, customer_id, id).await?;
     if open + total > limit {
         return Err(AppError::Conflict(
             Message::new("order.credit_blocked")
@@ -927,22 +869,11 @@ pub async fn credit_warning(
     let Some(customer_id) = order.customer_id else {
         return Ok(None);
     };
-    let limit: Option<i64> = sqlx::query_scalar(
-        "select credit_limit from customers where account_set_id = $1 and id = $2",
-    )
-    .bind(scope.id())
-    .bind(customer_id)
-    .fetch_optional(db.pool())
-    .await?;
+    let limit = store::credit_limit(db.pool(), scope, customer_id).await?;
     let Some(limit) = limit.filter(|l| *l > 0) else {
         return Ok(None);
     };
-    let open: i64 = sqlx::query_scalar(OPEN_BALANCE_SQL)
-        .bind(scope.id())
-        .bind(customer_id)
-        .bind(order.id.0)
-        .fetch_one(db.pool())
-        .await?;
+    let open = store::open_balance(db.pool(), scope, customer_id, order.id).await?;
     let with_this = open + order.total.scaled();
     Ok((with_this > limit).then(|| (Money::from_scaled(with_this), Money::from_scaled(limit))))
 }

@@ -214,6 +214,111 @@ pub(crate) async fn remember_all_search_values(tx: &mut Tx, scope: &Scope) -> St
 /// Values per insert into `order_search_values`: a batch of 64 orders with all three fields.
 const SEARCH_VALUES_PER_INSERT: usize = 200;
 
+/// Whether user `id` may work in the account set (a sales person of its orders): enabled and
+/// given the account set.
+pub(super) async fn is_active_user_here(
+    pool: &AnyPool,
+    scope: &Scope,
+    id: i64,
+) -> StoreResult<bool> {
+    let n: i64 = sqlx::query_scalar(
+        r#"select cast(count(*) as bigint) from users u
+           join user_account_sets a on a.user_id = u.id
+           where u.id = $2 and a.account_set_id = $1 and u.disabled = 0"#,
+    )
+    .bind(scope.id())
+    .bind(id)
+    .fetch_one(pool)
+    .await?;
+    Ok(n > 0)
+}
+
+/// Which of `ids` are live customers of the account set, with their names.
+pub(super) async fn live_customers(
+    tx: &mut Tx,
+    scope: &Scope,
+    ids: &[i64],
+) -> StoreResult<HashMap<i64, String>> {
+    let mut live = HashMap::new();
+    for chunk in ids.chunks(100) {
+        let sql = format!(
+            "select id, name from customers where account_set_id = $1 and deleted_at is null and id in ({})",
+            db::placeholders(2, chunk.len())
+        );
+        let mut query =
+            sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(sql)).bind(scope.id());
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        live.extend(query.fetch_all(&mut **tx).await?);
+    }
+    Ok(live)
+}
+
+/// The order's due time, as stored.
+pub(super) async fn due_at(tx: &mut Tx, scope: &Scope, id: OrderId) -> StoreResult<Option<String>> {
+    Ok(
+        sqlx::query_scalar("select due_at from orders where account_set_id = $1 and id = $2")
+            .bind(scope.id())
+            .bind(id.0)
+            .fetch_one(&mut **tx)
+            .await?,
+    )
+}
+
+/// The order's total with its customer's credit limit, credit mode and id; `None` for a
+/// walk-in order.
+pub(super) async fn credit_terms(
+    tx: &mut Tx,
+    scope: &Scope,
+    id: OrderId,
+) -> StoreResult<Option<(i64, i64, String, i64)>> {
+    Ok(sqlx::query_as(
+        r#"select o.total, c.credit_limit, c.credit_mode, c.id from orders o
+           join customers c on c.id = o.customer_id
+           where o.account_set_id = $1 and o.id = $2"#,
+    )
+    .bind(scope.id())
+    .bind(id.0)
+    .fetch_optional(&mut **tx)
+    .await?)
+}
+
+/// A customer's credit limit (scaled), `None` when the customer is not in the account set.
+pub(super) async fn credit_limit(
+    pool: &AnyPool,
+    scope: &Scope,
+    customer_id: i64,
+) -> StoreResult<Option<i64>> {
+    Ok(sqlx::query_scalar(
+        "select credit_limit from customers where account_set_id = $1 and id = $2",
+    )
+    .bind(scope.id())
+    .bind(customer_id)
+    .fetch_optional(pool)
+    .await?)
+}
+
+/// What a customer owes on its other open orders (approved, not closed, cancelled or binned),
+/// less what was paid, leaving out order `except`.
+pub(super) async fn open_balance<'e>(
+    executor: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    scope: &Scope,
+    customer_id: i64,
+    except: OrderId,
+) -> StoreResult<i64> {
+    Ok(sqlx::query_scalar(
+        r#"select cast(coalesce(sum(total - paid_amount), 0) as bigint) from orders
+           where account_set_id = $1 and customer_id = $2 and id <> $3 and deleted_at is null
+             and status in ('approved', 'in_production', 'done', 'delivered')"#,
+    )
+    .bind(scope.id())
+    .bind(customer_id)
+    .bind(except.0)
+    .fetch_one(executor)
+    .await?)
+}
+
 /// The tax rate as stored (a scaled quantity).
 pub(super) fn rate_scaled(h: &Header) -> i64 {
     Quantity::from_decimal(h.tax_rate).map_or(0, Quantity::scaled)
