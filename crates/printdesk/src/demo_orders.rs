@@ -22,6 +22,7 @@ use crate::demo::SplitMix64;
 use crate::kernel::auth::CurrentUser;
 use crate::kernel::clock;
 use crate::kernel::db::{Db, Tx};
+use crate::kernel::deferred::Bound;
 use crate::kernel::i18n::Locale;
 use crate::kernel::money::Money;
 use crate::kernel::tenancy::Scope;
@@ -55,50 +56,11 @@ pub struct HistoryReport {
     pub took: Duration,
 }
 
-/// A value bound into a bulk insert.
-#[derive(Clone, Debug)]
-enum Val {
-    Int(i64),
-    Text(String),
-    NullInt,
-    NullText,
-}
-
-impl From<i64> for Val {
-    fn from(v: i64) -> Val {
-        Val::Int(v)
-    }
-}
-
-impl From<&str> for Val {
-    fn from(v: &str) -> Val {
-        Val::Text(v.to_owned())
-    }
-}
-
-impl From<String> for Val {
-    fn from(v: String) -> Val {
-        Val::Text(v)
-    }
-}
-
-impl From<Option<i64>> for Val {
-    fn from(v: Option<i64>) -> Val {
-        v.map_or(Val::NullInt, Val::Int)
-    }
-}
-
-impl From<Option<String>> for Val {
-    fn from(v: Option<String>) -> Val {
-        v.map_or(Val::NullText, Val::Text)
-    }
-}
-
 /// Rows of one table, inserted in as few statements as the parameter limit allows.
 struct Rows {
     table: &'static str,
     columns: &'static [&'static str],
-    rows: Vec<Vec<Val>>,
+    rows: Vec<Vec<Bound>>,
 }
 
 impl Rows {
@@ -110,7 +72,7 @@ impl Rows {
         }
     }
 
-    fn push(&mut self, row: Vec<Val>) {
+    fn push(&mut self, row: Vec<Bound>) {
         debug_assert_eq!(row.len(), self.columns.len());
         self.rows.push(row);
     }
@@ -142,18 +104,10 @@ impl Rows {
                 self.table,
                 self.columns.join(", ")
             );
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for row in chunk {
-                for value in row {
-                    query = match value {
-                        Val::Int(v) => query.bind(*v),
-                        Val::Text(v) => query.bind(v.clone()),
-                        Val::NullInt => query.bind(None::<i64>),
-                        Val::NullText => query.bind(None::<String>),
-                    };
-                }
-            }
-            query
+            let binds: Vec<Bound> = chunk.iter().flatten().cloned().collect();
+            let args = crate::kernel::deferred::arguments(&binds)
+                .map_err(|err| anyhow::anyhow!("binding rows of {}: {err:?}", self.table))?;
+            sqlx::query_with(sqlx::AssertSqlSafe(sql), args)
                 .execute(&mut **tx)
                 .await
                 .with_context(|| format!("bulk insert into {}", self.table))?;

@@ -16,11 +16,25 @@ use sqlx::{Any, Arguments};
 
 use super::db::{StoreError, StoreResult, Tx};
 
-/// A value bound to a deferred statement.
+/// A value bound to a statement built at run time (a deferred insert, the demo's bulk rows).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Bound {
     Int(i64),
     Text(String),
+    NullInt,
+    NullText,
+}
+
+impl From<Option<i64>> for Bound {
+    fn from(value: Option<i64>) -> Bound {
+        value.map_or(Bound::NullInt, Bound::Int)
+    }
+}
+
+impl From<Option<String>> for Bound {
+    fn from(value: Option<String>) -> Bound {
+        value.map_or(Bound::NullText, Bound::Text)
+    }
 }
 
 impl From<i64> for Bound {
@@ -87,18 +101,25 @@ impl Deferred {
 }
 
 async fn execute(tx: &mut Tx, sql: String, binds: &[Bound]) -> StoreResult<()> {
+    sqlx::query_with::<Any, _>(sqlx::AssertSqlSafe(sql), arguments(binds)?)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// `binds` as the arguments of a query, in order (`sqlx::query_with`).
+pub fn arguments(binds: &[Bound]) -> StoreResult<AnyArguments> {
     let mut args = AnyArguments::default();
     for bind in binds {
         let added = match bind {
             Bound::Int(value) => args.add(*value),
             Bound::Text(value) => args.add(value.clone()),
+            Bound::NullInt => args.add(None::<i64>),
+            Bound::NullText => args.add(None::<String>),
         };
         added.map_err(|err| StoreError::Db(sqlx::Error::Encode(err)))?;
     }
-    sqlx::query_with::<Any, _>(sqlx::AssertSqlSafe(sql), args)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
+    Ok(args)
 }
 
 /// One text of all `statements`, each one's placeholders moved past the previous ones' binds.
