@@ -143,6 +143,16 @@ async fn count_tasks(app: &TestApp) -> i64 {
     app.count("select count(*) from tasks").await
 }
 
+/// The ids of a list answer's rows (`list[key]`), in order.
+pub(crate) fn listed_ids(list: &Value, key: &str) -> Vec<i64> {
+    list[key]
+        .as_array()
+        .unwrap_or_else(|| panic!("no {key} in {list}"))
+        .iter()
+        .map(|row| row["id"].as_i64().unwrap())
+        .collect()
+}
+
 pub(crate) async fn account_set_of(api: &Api) -> i64 {
     let (_, me) = api.get("/api/v1/me").await;
     me["account_set_id"].as_i64().unwrap()
@@ -1007,14 +1017,7 @@ async fn the_list_filters_sums_and_exports(backend: Backend) {
     assert_eq!(list["orders"][2]["customer_name"], "李先生");
     assert_eq!(list["orders"][2]["total"], "66.00");
 
-    let ids = |list: &Value| -> Vec<i64> {
-        list["orders"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|o| o["id"].as_i64().unwrap())
-            .collect()
-    };
+    let ids = |list: &Value| listed_ids(list, "orders");
     let (_, list) = api.get("/api/v1/orders?status=draft").await;
     assert_eq!(
         (list["total"].as_i64(), list["total_amount"].as_str()),
@@ -1317,14 +1320,7 @@ async fn free_text_finds_orders_by_part_of_a_name_or_phone(backend: Backend) {
     let app = TestApp::with_setup(backend).await;
     let api = app.api_admin().await;
     photo(&api).await;
-    let ids = |list: &Value| -> Vec<i64> {
-        list["orders"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|o| o["id"].as_i64().unwrap())
-            .collect()
-    };
+    let ids = |list: &Value| listed_ids(list, "orders");
     let found = |q: &'static str| {
         let api = &api;
         async move {

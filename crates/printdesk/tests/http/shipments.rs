@@ -10,7 +10,8 @@ use serde_json::{Value, json};
 use crate::backend_tests;
 use crate::harness::{Api, Backend, TestApp, field_message};
 use crate::orders::{
-    account_set_of, create_order, fields, hidden, location, second_account_set, stand, walk_in,
+    account_set_of, create_order, fields, hidden, listed_ids, location, second_account_set, stand,
+    walk_in,
 };
 use crate::products::item;
 use crate::spreadsheets::download_rows;
@@ -435,14 +436,7 @@ async fn the_list_filters_and_exports(backend: Backend) {
     let (status, _) = act(&api, &second, "ship", None).await;
     assert_eq!(status, StatusCode::OK);
 
-    let ids = |list: &Value| -> Vec<i64> {
-        list["shipments"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| s["id"].as_i64().unwrap())
-            .collect()
-    };
+    let ids = |list: &Value| listed_ids(list, "shipments");
     let id = |s: &Value| s["id"].as_i64().unwrap();
     let (status, list) = api.get("/api/v1/shipments").await;
     assert_eq!(status, StatusCode::OK, "{list}");
